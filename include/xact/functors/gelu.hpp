@@ -1,0 +1,91 @@
+// gelu(x) = x Phi(x) = x/2 erfc(-x/sqrt2)      (the exact, erf form)
+// gelu'(x) = Phi(x) + x phi(x), phi(x) = e^(-x^2/2)/sqrt(2 pi).
+// Three regions, none of which cancels:
+//   |x| < 0.707: gelu = x/2 + x^2 Q(x^2), gelu' = 1/2 + x W(x^2)  (polynomials in x^2)
+//   otherwise:   with a = |x|/sqrt2, E = e^(-x^2/2) (x^2 kept exact) and H(a) = a e^(a^2) erfc(a),
+//                T = E H / sqrt2: gelu = -T (x < 0), x - T (x > 0);
+//                D = E (H/(2a) - a/sqrt(pi)): gelu' = D (x < 0), 1 - D (x > 0)
+//   near the root x0 = -0.75179 of gelu': (x - x0) P(x - x0), x0 in two parts.
+// The derivative reads x (gelu' is not a function of y: no backward_from_output).
+// Limits: gelu(-inf) = -0, gelu(inf) = inf, gelu'(-inf) = 0, gelu'(inf) = 1. NaN -> NaN.
+#pragma once
+
+#include "../math/erfc.hpp"
+#include "../math/exp.hpp"
+
+namespace xact {
+
+namespace detail {
+
+template <class T>
+struct gelu_coefficients;
+
+template <>
+struct gelu_coefficients<float> {
+    static constexpr float q[] = {0.3989422917366028f, -0.06649032980203629f, 0.00997270829975605f, -0.0011825358960777521f, 0.00010427797678858042f};
+    static constexpr float w[] = {0.7978845834732056f, -0.2659609019756317f, 0.059831298887729645f, -0.009441829286515713f, 0.0010217118542641401f};
+    static constexpr float root_hi = -0.7517915368080139f, root_lo = 1.211444988769017e-08f;
+    static constexpr float root_p[] = {0.43149399757385254f, 0.38828498125076294f, -0.018199607729911804f, -0.114007867872715f, -0.014773529022932053f, 0.019413724541664124f, 0.004556681495159864f, -0.002173731103539467f, -0.0007783746696077287f};
+    static constexpr float limit = 16.0f; // e^(-x^2/2) underflows beyond
+};
+
+template <>
+struct gelu_coefficients<double> {
+    static constexpr double q[] = {0.3989422804014327, -0.06649038006690544, 0.00997355701003559, -0.0011873282154746415, 0.0001154346875404672, -9.444655693016003e-06, 6.659667673892859e-07, -4.121936280191421e-08, 2.260978687276684e-09, -1.0096237323207673e-10};
+    static constexpr double w[] = {0.7978845608028654, -0.2659615202676217, 0.05984134206020996, -0.00949862572371693, 0.0011543468745115293, -0.00011333586276171107, 9.323514554319746e-06, -6.594672245539314e-07, 4.0649375282198456e-08, -1.9965526979089157e-09};
+    static constexpr double root_hi = -0.7517915246935645, root_lo = 1.4956759177009883e-17;
+    static constexpr double root_p[] = {0.4314939923140469, 0.388284982990552, -0.018199676398671122, -0.11400823329722154, -0.014771522148240006, 0.019421679838177722, 0.004539228378926103, -0.002239538067756992, -0.0007448268340846141, 0.0001863397421210971, 8.615941984808963e-05, -1.1214357816353798e-05, -7.74803093248085e-06, 4.328496296528558e-07, 5.685393665689519e-07, -2.107486824435923e-09, -3.2113448270420246e-08};
+    static constexpr double limit = 40.0;
+};
+
+} // namespace detail
+
+struct gelu {
+    static constexpr const char* name = "gelu";
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        using C = detail::gelu_coefficients<math::scalar_t<V>>;
+        const V s = x * x;
+        const V inner = math::fma(s, math::horner(s, C::q), math::splat<V>(0.5) * x);
+        const tail_parts<V> t = tail(x);
+        const V outer_t = t.e * t.h * math::splat<V>(0.70710678118654752440);
+        const V outer = math::select(x > math::splat<V>(0), x - outer_t, math::neg(outer_t));
+        return math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer);
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        using C = detail::gelu_coefficients<math::scalar_t<V>>;
+        const V s = x * x;
+        const V inner = math::fma(x, math::horner(s, C::w), math::splat<V>(0.5));
+        const tail_parts<V> t = tail(x);
+        const V d = t.e * (t.h / (t.a + t.a) - t.a * math::splat<V>(0.56418958354775628695));
+        const V outer = math::select(x < math::splat<V>(0), d, math::splat<V>(1) - d);
+        const V r = math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer);
+        const V dr = (x - V(C::root_hi)) - V(C::root_lo);
+        const auto window = (dr >= math::splat<V>(-0.5)) & (dr <= math::splat<V>(0.4));
+        return math::select(window, dr * math::horner(dr, C::root_p), r);
+    }
+
+private:
+    static constexpr double inner_limit = 0.70703125; // just below sqrt(1/2): a >= 1/2 outside
+
+    template <class V>
+    struct tail_parts {
+        V a, e, h; // |x|/sqrt2, e^(-x^2/2), H(a)
+    };
+
+    template <class V>
+    XACT_INLINE static tail_parts<V> tail(V x) noexcept
+    {
+        using C = detail::gelu_coefficients<math::scalar_t<V>>;
+        const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
+        const V a = math::abs(xc) * math::splat<V>(0.70710678118654752440);
+        return {a, math::exp_neg_half_square(xc), math::erfc_scaled_h(a)};
+    }
+};
+
+} // namespace xact

@@ -1,0 +1,87 @@
+// gelu_tanh(x) = x/2 (1 + tanh u), u = sqrt(2/pi) (x + 0.044715 x^3), computed as
+// x sigmoid(z) with z = 2u carried as a double word (in the tail sigmoid(z) ~ e^z, and a one-ULP
+// error in z would cost |z| ULP; the constants sqrt(8/pi) and 0.044715 are split too).
+// gelu_tanh'(x) = sigmoid(z) + x sigmoid'(z) z'(x), z'(x) = sqrt(8/pi) (1 + 3 * 0.044715 x^2);
+// near its root x0 = -0.75246: (x - x0) P(x - x0), x0 in two parts.
+// The derivative reads x (no backward_from_output).
+// Limits: gelu_tanh(-inf) = -0, (inf) = inf, gelu_tanh'(-inf) = 0, (inf) = 1. NaN -> NaN.
+#pragma once
+
+#include "../math/logistic.hpp"
+
+namespace xact {
+
+namespace detail {
+
+template <class T>
+struct gelu_tanh_coefficients;
+
+template <>
+struct gelu_tanh_coefficients<float> {
+    static constexpr float root_hi = -0.7524614334106445f, root_lo = 1.1339627903339533e-08f;
+    static constexpr float root_p[] = {0.4304001033306122f, 0.38751843571662903f, -0.015782862901687622f, -0.11394433677196503f, -0.016618918627500534f, 0.019679155200719833f, 0.005254334304481745f, -0.0023965470027178526f, -0.0008798263734206557f, 0.00018576883303467184f};
+    static constexpr float limit = 20.0f; // saturated beyond; keeps x^3 finite
+};
+
+template <>
+struct gelu_tanh_coefficients<double> {
+    static constexpr double root_hi = -0.7524614220710163, root_lo = 3.635560509207687e-17;
+    static constexpr double root_p[] = {0.4304000910248585, 0.38751844613578895, -0.0157828535218471, -0.1139444830809616, -0.016619328343165787, 0.019682309459927525, 0.005261059260215014, -0.002422731845086576, -0.0009274421446653298, 0.00026392754383151054, 0.00012425378548754063, -3.495421276381353e-05, -1.596098272387155e-05, 5.900636617604408e-06, 2.46568856488904e-06, -9.101641514850687e-07, -4.526600539231036e-07};
+    static constexpr double limit = 40.0;
+};
+
+} // namespace detail
+
+struct gelu_tanh {
+    static constexpr const char* name = "gelu_tanh";
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        const auto z = argument(x);
+        return math::mul0(x, math::sigmoid_from(math::logistic(z), z.hi < math::splat<V>(0)));
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        using T = math::scalar_t<V>;
+        using C = detail::gelu_tanh_coefficients<T>;
+        const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
+        const auto z = argument(x);
+        const auto p = math::logistic(z);
+        const V s = math::sigmoid_from(p, z.hi < math::splat<V>(0));
+        const V dz = math::splat<V>(sqrt_8_over_pi) * math::fma(math::splat<V>(3 * k), xc * xc, math::splat<V>(1));
+        const V r = s + (xc * dz) * math::sigmoid_prime_from(p);
+        const V dr = (x - V(C::root_hi)) - V(C::root_lo);
+        const auto window = (dr >= math::splat<V>(-0.5)) & (dr <= math::splat<V>(0.4));
+        return math::keep_nan(x, math::select(window, dr * math::horner(dr, C::root_p), r));
+    }
+
+private:
+    static constexpr double k = 0.044715;
+    static constexpr double sqrt_8_over_pi = 1.5957691216057307117597842397375;
+
+    // z = sqrt(8/pi) x (1 + k x^2) as hi + lo, from the clamped x.
+    template <class V>
+    XACT_INLINE static math::double_word<V> argument(V x) noexcept
+    {
+        using T = math::scalar_t<V>;
+        using C = detail::gelu_tanh_coefficients<T>;
+        const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
+        const math::split_constant<T> kk(k), c(sqrt_8_over_pi);
+        const auto x2 = math::two_prod(xc, xc);
+        auto t = math::two_prod(V(kk.hi), x2.hi);                     // k x^2
+        t.lo = math::fma(V(kk.hi), x2.lo, math::fma(V(kk.lo), x2.hi, t.lo));
+        const V wh = math::splat<V>(1) + t.hi;                       // 1 + k x^2 (two_sum)
+        const V bb = wh - math::splat<V>(1);
+        const V wl = ((math::splat<V>(1) - (wh - bb)) + (t.hi - bb)) + t.lo;
+        auto cx = math::two_prod(xc, V(c.hi));                        // c x
+        cx.lo = math::fma(xc, V(c.lo), cx.lo);
+        auto z = math::two_prod(cx.hi, wh);                           // c x (1 + k x^2)
+        z.lo = math::fma(cx.hi, wl, math::fma(cx.lo, wh, z.lo));
+        return z;
+    }
+};
+
+} // namespace xact

@@ -1,0 +1,51 @@
+// leaky_relu(x) = x for x > 0, alpha x otherwise (alpha defaults to 0.01)
+// leaky_relu'(x) = 1 for x > 0, alpha for x <= 0 (the x <= 0 branch at the kink).
+// The derivative reads x; from the output (alpha > 0 only) it reads y.
+// alpha is kept in double and applied as hi + lo, so float results are within 0.5 ULP of the
+// product with the double alpha; exact branch selection. NaN -> NaN; -inf -> -inf (alpha > 0),
+// 0 (alpha = 0).
+#pragma once
+
+#include "../math/simd.hpp"
+
+namespace xact {
+
+struct leaky_relu {
+    static constexpr const char* name = "leaky_relu";
+    double alpha = 0.01;
+
+    constexpr leaky_relu() = default;
+    constexpr explicit leaky_relu(double a) noexcept : alpha(a) {}
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        using T = math::scalar_t<V>;
+        return math::select(x > math::splat<V>(0), x, math::scale(x, math::split_constant<T>(alpha)));
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        return math::keep_nan(x, math::select(x > math::splat<V>(0), math::splat<V>(1), math::splat<V>(alpha)));
+    }
+
+    // Valid for alpha > 0, where y > 0 exactly when x > 0 (the operations check alpha).
+    template <class V>
+    XACT_INLINE V derivative_from_output(V y) const noexcept
+    {
+        return derivative(y);
+    }
+
+    // d f / d alpha = x for x <= 0, else 0.
+    template <class V>
+    XACT_INLINE V derivative_alpha(V x) const noexcept
+    {
+        return math::select(x > math::splat<V>(0), math::splat<V>(0), x);
+    }
+
+    // The parameter derivative_from_output is valid for.
+    bool output_invertible() const noexcept { return alpha > 0; }
+};
+
+} // namespace xact

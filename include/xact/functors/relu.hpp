@@ -1,0 +1,33 @@
+// relu(x) = max(x, 0)
+// relu'(x) = 1 for x > 0, 0 for x <= 0 (the x <= 0 branch at the kink, as PyTorch).
+// The derivative reads x; from the output it reads y (y > 0 exactly where x > 0).
+// Exact (0 ULP) for float and double. relu(NaN) = NaN, relu(-0) = +0, relu(+-inf) = inf, 0.
+#pragma once
+
+#include "../math/simd.hpp"
+
+namespace xact {
+
+struct relu {
+    static constexpr const char* name = "relu";
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        return math::select(x <= math::splat<V>(0), math::splat<V>(0), x);
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        return math::keep_nan(x, math::select(x > math::splat<V>(0), math::splat<V>(1), math::splat<V>(0)));
+    }
+
+    template <class V>
+    XACT_INLINE V derivative_from_output(V y) const noexcept
+    {
+        return derivative(y);
+    }
+};
+
+} // namespace xact

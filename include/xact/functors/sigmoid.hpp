@@ -1,0 +1,34 @@
+// sigmoid(x) = 1 / (1 + e^-x), computed sign-split (never 1 - tiny).
+// sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, accurate in both tails.
+// The derivative reads x; from the output it reads y: y (1 - y) (which loses relative
+// accuracy where y is near 1: prefer the x form when x is at hand).
+// Limits: sigmoid(-inf) = 0, sigmoid(inf) = 1, sigmoid'(+-inf) = 0. NaN -> NaN.
+#pragma once
+
+#include "../math/logistic.hpp"
+
+namespace xact {
+
+struct sigmoid {
+    static constexpr const char* name = "sigmoid";
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        return math::sigmoid_from(math::logistic(x), x < math::splat<V>(0));
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        return math::sigmoid_prime_from(math::logistic(x));
+    }
+
+    template <class V>
+    XACT_INLINE V derivative_from_output(V y) const noexcept
+    {
+        return y * (math::splat<V>(1) - y);
+    }
+};
+
+} // namespace xact

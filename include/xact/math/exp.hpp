@@ -1,0 +1,104 @@
+// exp and expm1 over scalars and batches, and exp(-x^2 / 2) without the rounding of x^2.
+//
+// Range reduction x = n ln2 + r, |r| <= ln2/2 (Cody-Waite, ln2 in two parts), then
+// expm1(r) = r + r^2 q(r) with a near-minimax q (scripts/gen_coefficients.py).
+// exp:   max error 1 ULP (float and double); underflows gradually into denormals.
+// expm1: max error 2 ULP; exact for x = 0 and returns -1 below the float/double limit.
+// NaN in gives NaN out; +inf gives +inf, -inf gives 0 (exp) and -1 (expm1).
+#pragma once
+
+#include "simd.hpp"
+
+namespace xact::math {
+
+namespace detail {
+
+template <class T>
+struct exp_constants;
+
+template <>
+struct exp_constants<float> {
+    static constexpr float ln2_hi = 0.693145751953125f; // 15 significant bits: n * ln2_hi is exact
+    static constexpr float ln2_lo = 1.42860682030941723212e-06f;
+    static constexpr float log2e = 1.44269504088896341f;
+    static constexpr float exp_lo = -110.0f, exp_hi = 89.0f;       // beyond: 0 and inf
+    static constexpr float expm1_lo = -26.0f, expm1_hi = 89.0f;    // beyond: -1 and inf
+    static constexpr float scale_down = -64.0f;                    // second scaling step
+    static constexpr float q[] = {0.5f, 0.1666666716337204f, 0.04166645556688309f, 0.00833331048488617f,
+                                  0.0013934532180428505f, 0.00019891970441676676f};
+};
+
+template <>
+struct exp_constants<double> {
+    static constexpr double ln2_hi = 6.93147180369123816490e-01; // 0x3fe62e42fee00000
+    static constexpr double ln2_lo = 1.90821492927058770002e-10;
+    static constexpr double log2e = 1.44269504088896338700e+00;
+    static constexpr double exp_lo = -750.0, exp_hi = 710.0;
+    static constexpr double expm1_lo = -60.0, expm1_hi = 710.0;
+    static constexpr double scale_down = -512.0;
+    static constexpr double q[] = {0.5, 0.1666666666666667, 0.04166666666666667, 0.008333333333325551,
+                                   0.0013888888888883332, 0.00019841269876840357, 2.480158732699005e-05,
+                                   2.755725286336732e-06, 2.755727183153613e-07, 2.5106262550879078e-08,
+                                   2.0915433598076003e-09};
+};
+
+// x = n ln2 + r; returns expm1(r) and n.
+template <class V>
+XACT_INLINE V reduce_expm1(V x, V& n) noexcept
+{
+    using T = scalar_t<V>;
+    using C = exp_constants<T>;
+    n = math::round_nearest(x * V(C::log2e));
+    V r = math::fma(n, V(-C::ln2_hi), x);
+    r = math::fma(n, V(-C::ln2_lo), r);
+    return math::fma(r * r, math::horner(r, C::q), r);
+}
+
+} // namespace detail
+
+// e^x.
+template <class V>
+XACT_INLINE V exp(V x) noexcept
+{
+    using T = scalar_t<V>;
+    using C = detail::exp_constants<T>;
+    V n;
+    const V p = detail::reduce_expm1(math::clamp(x, V(C::exp_lo), V(C::exp_hi)), n);
+    // 2^n in two exact steps, so that a denormal result is rounded once, at the end.
+    const V k = math::select(n < V(T(0)), V(C::scale_down), V(T(1)));
+    return ((V(T(1)) + p) * math::pow2i(n - k)) * math::pow2i(k);
+}
+
+// e^x - 1, without cancellation near 0.
+template <class V>
+XACT_INLINE V expm1(V x) noexcept
+{
+    using T = scalar_t<V>;
+    using C = detail::exp_constants<T>;
+    V n;
+    const V p = detail::reduce_expm1(math::clamp(x, V(C::expm1_lo), V(C::expm1_hi)), n);
+    // 2^n (1 + p) - 1 = 2 (t p + (t - 1/2)) with t = 2^(n-1): t - 1/2 is exact where it
+    // matters and 2^(n-1) cannot overflow before the result does.
+    const V t = math::pow2i(n - V(T(1)));
+    return V(T(2)) * math::fma(t, p, t - V(T(0.5)));
+}
+
+// e^(hi + lo) for a double-word argument with |lo| <= ulp(hi): e^hi (1 + lo).
+template <class V>
+XACT_INLINE V exp(double_word<V> z) noexcept
+{
+    const V e = math::exp(z.hi);
+    return math::fma(e, z.lo, e);
+}
+
+// e^(-x^2 / 2) with x^2 carried exactly, so the tail keeps full relative accuracy (rounding
+// x^2 first would cost about x^2/2 ULP). |x| beyond the underflow point gives 0.
+template <class V>
+XACT_INLINE V exp_neg_half_square(V x) noexcept
+{
+    using T = scalar_t<V>;
+    const auto sq = math::two_prod(x, x);
+    return math::exp(double_word<V>{sq.hi * V(T(-0.5)), sq.lo * V(T(-0.5))});
+}
+
+} // namespace xact::math

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Regenerates the polynomial coefficients of include/xact/math/ (mpmath, 50 digits).
+
+Each fit is a Chebyshev interpolant (near-minimax) in a local variable t in [-1, 1],
+converted to powers of t and rounded to the storage type. The script prints the C++
+initialisers and the measured relative error of the rounded polynomial, so a change of
+degree or interval can be checked before it is pasted into the headers.
+Run: python3 scripts/gen_coefficients.py
+"""
+import mpmath as mp
+
+mp.mp.dps = 50
+
+
+def to_float(x):
+    import struct
+    return struct.unpack('f', struct.pack('f', float(x)))[0]
+
+
+def rnd(x, ty):
+    return to_float(x) if ty == 'float' else float(x)
+
+
+def cheb_power(f, a, b, deg, local=True):
+    """Power coefficients c[0..deg] of p(t) ~ f(a + (t+1)(b-a)/2), t in [-1, 1];
+    with local=False, of the same polynomial expanded in the original variable."""
+    poly = mp.chebyfit(lambda t: f((t * (b - a) + (b + a)) / 2), [-1, 1], deg + 1)
+    c = poly[::-1]
+    if local:
+        return c
+    # t = k u + m; expand sum c_i (k u + m)^i into powers of u
+    k, m = 2 / (b - a), -(b + a) / (b - a)
+    out = [mp.mpf(0)] * (deg + 1)
+    for i, ci in enumerate(c):
+        for j in range(i + 1):
+            out[j] += ci * mp.binomial(i, j) * k**j * m**(i - j)
+    return out
+
+
+def max_rel(f, a, b, coeffs, ty, local=True, n=3000):
+    worst = mp.mpf(0)
+    c = [mp.mpf(rnd(v, ty)) for v in coeffs]
+    for i in range(n + 1):
+        t = -1 + 2 * mp.mpf(i) / n
+        u = (t * (b - a) + (b + a)) / 2
+        ref = f(u)
+        if ref == 0:
+            continue
+        worst = max(worst, abs(mp.polyval(c[::-1], t if local else u) / ref - 1))
+    return worst
+
+
+def literal(v, ty):
+    s = repr(rnd(v, ty))
+    if 'e' not in s and '.' not in s:
+        s += '.0'
+    return s + ('f' if ty == 'float' else '')
+
+
+def emit(name, f, a, b, degs, local=True):
+    for ty in ('float', 'double'):
+        c = cheb_power(f, a, b, degs[ty], local)
+        err = max_rel(f, a, b, c, ty, local)
+        body = ', '.join(literal(v, ty) for v in c)
+        print(f'// {name} <{ty}> on [{mp.nstr(a, 6)}, {mp.nstr(b, 6)}], degree {degs[ty]}, '
+              f'max rel err {mp.nstr(err, 3)}')
+        print(f'{{{body}}}')
+
+
+def q_expm1(r):  # expm1(r) = r + r^2 q(r)
+    return (mp.expm1(r) - r) / r**2 if r != 0 else mp.mpf(1) / 2
+
+
+def q_gelu(s):  # gelu(x) = x/2 + x^2 Q(x^2): Q(s) = erf(sqrt(s/2)) / (2 sqrt(s))
+    return mp.erf(mp.sqrt(s / 2)) / (2 * mp.sqrt(s)) if s != 0 else 1 / mp.sqrt(2 * mp.pi)
+
+
+def w_gelu(s):  # gelu'(x) = 1/2 + x W(x^2): W(s) = Q(s) + exp(-s/2)/sqrt(2 pi)
+    return q_gelu(s) + mp.exp(-s / 2) / mp.sqrt(2 * mp.pi)
+
+
+def h_erfc(a):  # erfc(a) = exp(-a^2) H(a) / a
+    return a * mp.erfc(a) * mp.exp(a * a)
+
+
+def h_erfc_z(z):  # the same in z = 1/a^2, for a >= 4
+    return h_erfc(1 / mp.sqrt(z)) if z != 0 else 1 / mp.sqrt(mp.pi)
+
+
+if __name__ == '__main__':
+    emit('expm1 q(r), powers of r', q_expm1, mp.mpf(-0.35), mp.mpf(0.35),
+         {'float': 5, 'double': 10}, local=False)
+    emit('gelu Q(s), powers of s = x^2', q_gelu, mp.mpf(0), mp.mpf(0.5),
+         {'float': 4, 'double': 9}, local=False)
+    emit('gelu W(s), powers of s = x^2', w_gelu, mp.mpf(0), mp.mpf(0.5),
+         {'float': 4, 'double': 9}, local=False)
+    for i in range(7):
+        a = mp.mpf(0.5) + i * mp.mpf(0.5)
+        emit(f'erfc H(a) interval {i}', h_erfc, a, a + mp.mpf(0.5), {'float': 7, 'double': 14})
+    emit('erfc H(a) interval 7 in z = 1/a^2', h_erfc_z, mp.mpf(0), mp.mpf(1) / 16,
+         {'float': 7, 'double': 14})
+
+
+def gelu_prime(x):
+    return mp.erfc(-x / mp.sqrt(2)) / 2 + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi)
+
+
+def sigmoid(z):
+    return 1 / (1 + mp.exp(-z))
+
+
+def silu_prime(z):
+    return sigmoid(z) * (1 + z * sigmoid(-z))
+
+
+GELU_TANH_C = mp.sqrt(2 / mp.pi)
+GELU_TANH_K = mp.mpf('0.044715')
+
+
+def gelu_tanh_prime(x):
+    z = 2 * GELU_TANH_C * (x + GELU_TANH_K * x**3)
+    s = sigmoid(z)
+    return s + x * s * (1 - s) * 2 * GELU_TANH_C * (1 + 3 * GELU_TANH_K * x * x)
+
+
+def emit_root(name, fp, guess, a, b, degs):
+    """f'(root + d) = d P(d) on d in [a, b], P in powers of d; prints the root as hi + lo."""
+    root = mp.findroot(fp, guess)
+    for ty in ('float', 'double'):
+        hi = rnd(root, ty)
+        lo = rnd(root - mp.mpf(hi), ty)
+        print(f'// {name} root <{ty}>: hi {literal(hi, ty)} lo {literal(lo, ty)}')
+    emit(f'{name} P(d), powers of d', lambda d: fp(root + d) / d if d != 0 else mp.diff(fp, root),
+         mp.mpf(a), mp.mpf(b), degs, local=False)
+
+
+if __name__ == '__main__':
+    emit_root("gelu'", gelu_prime, -0.75, -0.5, 0.4, {'float': 8, 'double': 16})
+    emit_root("silu'", silu_prime, -1.28, -0.5, 0.4, {'float': 8, 'double': 16})
+    emit_root("gelu_tanh'", gelu_tanh_prime, -0.75, -0.5, 0.4, {'float': 9, 'double': 16})
