@@ -79,12 +79,12 @@ def w_gelu(s):  # gelu'(x) = 1/2 + x W(x^2): W(s) = Q(s) + exp(-s/2)/sqrt(2 pi)
     return q_gelu(s) + mp.exp(-s / 2) / mp.sqrt(2 * mp.pi)
 
 
-def h_erfc(a):  # erfc(a) = exp(-a^2) H(a) / a
-    return a * mp.erfc(a) * mp.exp(a * a)
+def h_erfc(a):  # erfc(a) = sqrt2 exp(-a^2) H(a) / a (the 1/sqrt2 is gelu's, folded in)
+    return a * mp.erfc(a) * mp.exp(a * a) / mp.sqrt(2)
 
 
 def h_erfc_z(z):  # the same in z = 1/a^2, for a >= 4
-    return h_erfc(1 / mp.sqrt(z)) if z != 0 else 1 / mp.sqrt(mp.pi)
+    return h_erfc(1 / mp.sqrt(z)) if z != 0 else 1 / mp.sqrt(2 * mp.pi)
 
 
 if __name__ == '__main__':

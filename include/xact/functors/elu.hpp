@@ -21,6 +21,8 @@ struct elu {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
         return math::select(x > math::splat<V>(0), x, math::scale(math::expm1(x), math::split_constant<T>(alpha)));
     }
@@ -28,6 +30,8 @@ struct elu {
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
         return math::select(x > math::splat<V>(0), math::splat<V>(1),
                             math::scale(math::exp(x), math::split_constant<T>(alpha)));
@@ -37,12 +41,16 @@ struct elu {
     template <class V>
     XACT_INLINE V derivative_from_output(V y) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
         return math::select(y > math::splat<V>(0), math::splat<V>(1), y + math::splat<V>(alpha));
     }
 
     template <class V>
     XACT_INLINE V derivative_alpha(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative_alpha(v); });
         return math::select(x > math::splat<V>(0), math::splat<V>(0), math::expm1(x));
     }
 

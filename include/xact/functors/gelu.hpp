@@ -2,9 +2,9 @@
 // gelu'(x) = Phi(x) + x phi(x), phi(x) = e^(-x^2/2)/sqrt(2 pi).
 // Three regions, none of which cancels:
 //   |x| < 0.707: gelu = x/2 + x^2 Q(x^2), gelu' = 1/2 + x W(x^2)  (polynomials in x^2)
-//   otherwise:   with a = |x|/sqrt2, E = e^(-x^2/2) (x^2 kept exact) and H(a) = a e^(a^2) erfc(a),
-//                T = E H / sqrt2: gelu = -T (x < 0), x - T (x > 0);
-//                D = E (H/(2a) - a/sqrt(pi)): gelu' = D (x < 0), 1 - D (x > 0)
+//   otherwise:   with E = e^(-x^2/2) (x^2 kept exact) and H = a e^(a^2) erfc(a) / sqrt2 at
+//                a = |x|/sqrt2 (math/erfc.hpp), T = E H: gelu = -T (x < 0), x - T (x > 0);
+//                D = E (H/|x| - |x|/sqrt(2 pi)): gelu' = D (x < 0), 1 - D (x > 0)
 //   near the root x0 = -0.75179 of gelu': (x - x0) P(x - x0), x0 in two parts.
 // The derivative reads x (gelu' is not a function of y: no backward_from_output).
 // Limits: gelu(-inf) = -0, gelu(inf) = inf, gelu'(-inf) = 0, gelu'(inf) = 1. NaN -> NaN.
@@ -46,11 +46,13 @@ struct gelu {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         using C = detail::gelu_coefficients<math::scalar_t<V>>;
         const V s = x * x;
         const V inner = math::fma(s, math::horner(s, C::q), math::splat<V>(0.5) * x);
         const tail_parts<V> t = tail(x);
-        const V outer_t = t.e * t.h * math::splat<V>(0.70710678118654752440);
+        const V outer_t = t.e * t.h;
         const V outer = math::select(x > math::splat<V>(0), x - outer_t, math::neg(outer_t));
         return math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer);
     }
@@ -58,11 +60,13 @@ struct gelu {
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using C = detail::gelu_coefficients<math::scalar_t<V>>;
         const V s = x * x;
         const V inner = math::fma(x, math::horner(s, C::w), math::splat<V>(0.5));
         const tail_parts<V> t = tail(x);
-        const V d = t.e * (t.h / (t.a + t.a) - t.a * math::splat<V>(0.56418958354775628695));
+        const V d = t.e * (t.h / t.ax - t.ax * math::splat<V>(0.39894228040143267794));
         const V outer = math::select(x < math::splat<V>(0), d, math::splat<V>(1) - d);
         const V r = math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer);
         const V dr = (x - V(C::root_hi)) - V(C::root_lo);
@@ -75,7 +79,7 @@ private:
 
     template <class V>
     struct tail_parts {
-        V a, e, h; // |x|/sqrt2, e^(-x^2/2), H(a)
+        V ax, e, h; // |x| (clamped), e^(-x^2/2), H(|x|/sqrt2)
     };
 
     template <class V>
@@ -83,8 +87,8 @@ private:
     {
         using C = detail::gelu_coefficients<math::scalar_t<V>>;
         const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
-        const V a = math::abs(xc) * math::splat<V>(0.70710678118654752440);
-        return {a, math::exp_neg_half_square(xc), math::erfc_scaled_h(a)};
+        const V ax = math::abs(xc);
+        return {ax, math::exp_neg_half_square(xc), math::erfc_scaled_h(ax * math::splat<V>(0.70710678118654752440))};
     }
 };
 

@@ -38,29 +38,36 @@ struct gelu_tanh {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         const auto z = argument(x);
-        return math::mul0(x, math::sigmoid_from(math::logistic(z), z.hi < math::splat<V>(0)));
+        return math::times_sigmoid(x, math::logistic(z), z.hi < math::splat<V>(0));
     }
 
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
         using C = detail::gelu_tanh_coefficients<T>;
         const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
         const auto z = argument(x);
         const auto p = math::logistic(z);
-        const V s = math::sigmoid_from(p, z.hi < math::splat<V>(0));
-        const V dz = math::splat<V>(sqrt_8_over_pi) * math::fma(math::splat<V>(3 * k), xc * xc, math::splat<V>(1));
-        const V r = s + (xc * dz) * math::sigmoid_prime_from(p);
+        const V one = math::splat<V>(1);
+        const V xdz = xc * (math::splat<V>(sqrt_8_over_pi) * math::fma(math::splat<V>(3 * k), xc * xc, one));
+        // z < 0: sigma (1 + x z' sigma(-z)) from the scaled e (sigma is tiny in the tail)
+        const V negative = p.unscale((p.es / p.d) * math::fma(xdz, one / p.d, one));
+        const V positive = one / p.d + xdz * math::sigmoid_prime_from(p);
+        const V r = math::select(z.hi < math::splat<V>(0), negative, positive);
         const V dr = (x - V(C::root_hi)) - V(C::root_lo);
         const auto window = (dr >= math::splat<V>(-0.5)) & (dr <= math::splat<V>(0.4));
         return math::keep_nan(x, math::select(window, dr * math::horner(dr, C::root_p), r));
     }
 
 private:
-    static constexpr double k = 0.044715;
-    static constexpr double sqrt_8_over_pi = 1.5957691216057307117597842397375;
+    static constexpr long double k = 0.044715L;
+    static constexpr long double sqrt_8_over_pi = 1.5957691216057307117597842397375L;
 
     // z = sqrt(8/pi) x (1 + k x^2) as hi + lo, from the clamped x.
     template <class V>

@@ -20,6 +20,8 @@ struct leaky_relu {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
         return math::select(x > math::splat<V>(0), x, math::scale(x, math::split_constant<T>(alpha)));
     }
@@ -27,6 +29,8 @@ struct leaky_relu {
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         return math::keep_nan(x, math::select(x > math::splat<V>(0), math::splat<V>(1), math::splat<V>(alpha)));
     }
 
@@ -34,6 +38,8 @@ struct leaky_relu {
     template <class V>
     XACT_INLINE V derivative_from_output(V y) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
         return derivative(y);
     }
 
@@ -41,6 +47,8 @@ struct leaky_relu {
     template <class V>
     XACT_INLINE V derivative_alpha(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative_alpha(v); });
         return math::select(x > math::splat<V>(0), math::splat<V>(0), x);
     }
 

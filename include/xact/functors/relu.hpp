@@ -14,18 +14,24 @@ struct relu {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         return math::select(x <= math::splat<V>(0), math::splat<V>(0), x);
     }
 
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         return math::keep_nan(x, math::select(x > math::splat<V>(0), math::splat<V>(1), math::splat<V>(0)));
     }
 
     template <class V>
     XACT_INLINE V derivative_from_output(V y) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
         return derivative(y);
     }
 };

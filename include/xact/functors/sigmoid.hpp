@@ -15,18 +15,24 @@ struct sigmoid {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         return math::sigmoid_from(math::logistic(x), x < math::splat<V>(0));
     }
 
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         return math::sigmoid_prime_from(math::logistic(x));
     }
 
     template <class V>
     XACT_INLINE V derivative_from_output(V y) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
         return y * (math::splat<V>(1) - y);
     }
 };

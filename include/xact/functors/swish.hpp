@@ -49,13 +49,17 @@ struct swish {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         const auto z = scaled(x);
-        return math::mul0(x, math::sigmoid_from(math::logistic(z), z.hi < math::splat<V>(0)));
+        return math::times_sigmoid(x, math::logistic(z), z.hi < math::splat<V>(0));
     }
 
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
         using R = detail::swish_root<T>;
         const V one = math::splat<V>(1);
@@ -63,7 +67,7 @@ struct swish {
         const auto p = math::logistic(z);
         const V positive = (one + math::mul0(z.hi, p.e) / p.d) / p.d;
         const V n = ((one + z.hi) + z.lo) + p.e;
-        const V negative = math::mul0(p.e, n) / (p.d * p.d);
+        const V negative = p.unscale(math::mul0(p.es, n) / (p.d * p.d));
         const V r = math::select(z.hi >= math::splat<V>(0), positive, negative);
         const V dr = (z.hi - V(R::hi)) + (z.lo - V(R::lo));
         const auto window = (dr >= math::splat<V>(-0.5)) & (dr <= math::splat<V>(0.4));
@@ -73,7 +77,9 @@ struct swish {
     template <class V>
     XACT_INLINE V derivative_beta(V x) const noexcept
     {
-        return math::mul0(x * x, math::sigmoid_prime_from(math::logistic(scaled(x))));
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative_beta(v); });
+        return math::times_sigmoid_prime(x * x, math::logistic(scaled(x)));
     }
 
 private:

@@ -15,6 +15,8 @@ struct tanh {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
         // Beyond |x| = 20, tanh is 1 in double; clamping keeps expm1 finite.
         const V a = math::select(math::abs(x) > math::splat<V>(20), math::splat<V>(20), math::abs(x));
         const V m = math::expm1(a + a);
@@ -24,6 +26,8 @@ struct tanh {
     template <class V>
     XACT_INLINE V derivative(V x) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
         const V e = math::exp(math::splat<V>(-2) * math::abs(x));
         const V d = math::splat<V>(1) + e;
         return (math::splat<V>(4) * e / d) / d;
@@ -32,6 +36,8 @@ struct tanh {
     template <class V>
     XACT_INLINE V derivative_from_output(V y) const noexcept
     {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
         return math::fma(math::neg(y), y, math::splat<V>(1));
     }
 };

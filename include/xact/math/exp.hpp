@@ -56,6 +56,19 @@ XACT_INLINE V reduce_expm1(V x, V& n) noexcept
 
 } // namespace detail
 
+namespace detail {
+
+// y 2^n in two exact steps, so that a denormal result is rounded once, at the end.
+template <class V>
+XACT_INLINE V scale_pow2(V y, V n) noexcept
+{
+    using T = scalar_t<V>;
+    const V k = math::select(n < V(T(0)), V(exp_constants<T>::scale_down), V(T(1)));
+    return (y * math::pow2i(n - k)) * math::pow2i(k);
+}
+
+} // namespace detail
+
 // e^x.
 template <class V>
 XACT_INLINE V exp(V x) noexcept
@@ -64,9 +77,26 @@ XACT_INLINE V exp(V x) noexcept
     using C = detail::exp_constants<T>;
     V n;
     const V p = detail::reduce_expm1(math::clamp(x, V(C::exp_lo), V(C::exp_hi)), n);
-    // 2^n in two exact steps, so that a denormal result is rounded once, at the end.
-    const V k = math::select(n < V(T(0)), V(C::scale_down), V(T(1)));
-    return ((V(T(1)) + p) * math::pow2i(n - k)) * math::pow2i(k);
+    return detail::scale_pow2(V(T(1)) + p, n);
+}
+
+// e^x and e^x 2^shift from one reduction, for x <= 0: the scaled value keeps full precision
+// where e^x itself is denormal (for products such as x e^x that are normal again).
+template <class V>
+struct exp_scaled_pair {
+    V value, scaled;
+};
+
+template <class V>
+XACT_INLINE exp_scaled_pair<V> exp_with_scaled(V x, int shift) noexcept
+{
+    using T = scalar_t<V>;
+    using C = detail::exp_constants<T>;
+    V n;
+    const V y = V(T(1)) + detail::reduce_expm1(math::clamp(x, V(C::exp_lo), V(C::exp_hi)), n);
+    // Below the clamp the scaled value would be e^lo 2^shift, not 0.
+    return {detail::scale_pow2(y, n),
+            math::select(x < V(C::exp_lo), V(T(0)), detail::scale_pow2(y, n + V(T(shift))))};
 }
 
 // e^x - 1, without cancellation near 0.

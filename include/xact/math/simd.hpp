@@ -74,6 +74,18 @@ XACT_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::bat
     }
 }
 
+template <class V>
+inline constexpr bool is_scalar_v = std::is_floating_point_v<V>;
+
+// f at a scalar, evaluated as lane 0 of a broadcast batch. The functors route scalar calls
+// through here so that a scalar result and every lane of a batch result are the same bits: the
+// compiler may contract a*b+c into an fma differently in scalar and in vector code.
+template <class T, class F>
+XACT_INLINE T lane0(T x, F&& f) noexcept
+{
+    return f(xsimd::batch<T>(x)).get(0);
+}
+
 // Whether fma() above is a true fused operation (exact products below depend on it).
 inline constexpr bool has_fused_fma =
 #if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
@@ -213,11 +225,12 @@ XACT_INLINE double_word<V> two_prod(V a, V b) noexcept
     }
 }
 
-// Split a double constant into hi + lo of type T (lo = 0 for T = double).
+// Split a constant into hi + lo of type T. A long double constant keeps a useful lo for
+// T = double too (x87 and quad long doubles); a double parameter is exact in double (lo = 0).
 template <class T>
 struct split_constant {
     T hi, lo;
-    constexpr explicit split_constant(double c) noexcept : hi(T(c)), lo(T(c - double(T(c)))) {}
+    constexpr explicit split_constant(long double c) noexcept : hi(T(c)), lo(T(c - static_cast<long double>(T(c)))) {}
 };
 
 // x * c for a parameter c given in double, with c carried as hi + lo so that the product is
