@@ -28,6 +28,13 @@ template <class F>
 struct has_output_derivative<F, std::void_t<decltype(std::declval<const F&>().derivative_from_output(0.0f))>>
     : std::true_type {};
 
+// Functors whose output determines the derivative only for some parameters say so.
+template <class F, class = void>
+struct has_invertibility_check : std::false_type {};
+template <class F>
+struct has_invertibility_check<F, std::void_t<decltype(std::declval<const F&>().output_invertible())>>
+    : std::true_type {};
+
 template <class T>
 inline constexpr bool supported_scalar_v = std::is_same_v<T, float> || std::is_same_v<T, double>;
 
@@ -191,9 +198,10 @@ void backward_from_output(const call_site& site, const F& f, view<const T> y, vi
     } else {
         if constexpr (is_channelwise_v<F>)
             check_channels(site, f, y);
-        if (!f.output_invertible())
-            xact::detail::fail(site.prefix() + "needs alpha > 0: with alpha <= 0 the output does not determine "
-                               "the derivative; use xact::backward with x");
+        if constexpr (has_invertibility_check<F>::value)
+            if (!f.output_invertible())
+                xact::detail::fail(site.prefix() + "needs alpha > 0: with alpha <= 0 the output does not "
+                                   "determine the derivative; use xact::backward with x");
         per_channel(site, f, [](const auto& g, const view<const T>& yv, const view<const T>& gv, const view<T>& out) {
             for_each_element<T, 2>([&g](auto v, auto w) { return w * g.derivative_from_output(v); }, {yv, gv}, out);
         }, y, dy, dx);

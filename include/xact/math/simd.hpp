@@ -191,7 +191,10 @@ template <class V>
 XACT_INLINE V mul0(V a, V b) noexcept
 {
     const V zero(scalar_t<V>(0));
-    return math::select((a == zero) | (b == zero), math::copysign(zero, a) * math::copysign(V(scalar_t<V>(1)), b), a * b);
+    const V r = a * b;
+    // Only a NaN born of 0 * inf is replaced; a NaN factor stays NaN.
+    const auto zero_times_inf = math::is_nan(r) & !(math::is_nan(a) | math::is_nan(b));
+    return math::select(zero_times_inf, math::copysign(zero, a) * math::copysign(V(scalar_t<V>(1)), b), r);
 }
 
 // Clamp to [lo, hi]; a NaN stays NaN.
@@ -240,7 +243,7 @@ XACT_INLINE V scale(V x, const split_constant<scalar_t<V>>& c) noexcept
 {
     using T = scalar_t<V>;
     const V p = math::mul0(x, V(c.hi));
-    return math::select(math::abs(p) <= V(std::numeric_limits<T>::max()), math::fma(x, V(c.lo), p), p);
+    return math::select(math::abs(x) <= V(std::numeric_limits<T>::max()), math::fma(x, V(c.lo), p), p);
 }
 
 // Horner's scheme over a coefficient array (c[0] + c[1] x + ...).

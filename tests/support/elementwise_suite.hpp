@@ -1,0 +1,113 @@
+// The checks every element-wise functor goes through; each tests/functors/test_<name>.cpp calls
+// run_elementwise_suite with its functor, its reference and the bounds from its doc block, and
+// adds what is particular to it (known values, limits, properties).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <rapidcheck.h>
+#include <rapidcheck/catch.h>
+
+#include <xact/xact.hpp>
+
+#include "harness.hpp"
+
+namespace xact_test {
+
+template <class F>
+struct elementwise_spec {
+    F f;
+    std::function<real(real)> ref;       // f(x)
+    std::function<real(real)> ref_prime; // f'(x)
+    double forward_bound;                // ULPs
+    double derivative_bound;             // ULPs, or mixed metric near roots of f'
+    real derivative_scale;               // max |f'|
+};
+
+template <class F, class = void>
+struct has_from_output : std::false_type {};
+template <class F>
+struct has_from_output<F, std::void_t<decltype(std::declval<const F&>().derivative_from_output(0.0f))>>
+    : std::true_type {};
+
+template <class T, class F>
+void run_elementwise_suite(const elementwise_spec<F>& s)
+{
+    const F& f = s.f;
+    const std::string name = F::name;
+
+    SECTION("every length and offset: forward, derivative and backward equal the scalar path bit for bit")
+    {
+        check_lanes<T>([&](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); },
+                       [&](T x) { return f(x); });
+        check_lanes<T>([&](const T* x, T* y, std::size_t n) { xact::derivative(f, x, y, n); },
+                       [&](T x) { return f.derivative(x); });
+        // backward with dy = x: dx = x * f'(x)
+        check_lanes<T>([&](const T* x, T* y, std::size_t n) { xact::backward(f, x, x, y, n); },
+                       [&](T x) { return x * f.derivative(x); });
+        if constexpr (has_from_output<F>::value)
+            check_lanes<T>([&](const T* y, T* d, std::size_t n) { xact::backward_from_output(f, y, y, d, n); },
+                           [&](T y) { return y * f.derivative_from_output(y); });
+    }
+
+    SECTION("accuracy against the long double reference")
+    {
+        const auto xs = sweep_inputs<T>();
+        const auto fwd = measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); }, s.ref,
+                                    [](T got, real want) { return ulp_error(got, want); });
+        INFO(name << " forward: " << fwd.describe());
+        CHECK(fwd.max <= s.forward_bound);
+        const auto der = measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::derivative(f, x, y, n); },
+                                    s.ref_prime,
+                                    [&](T got, real want) { return mixed_error(got, want, s.derivative_scale); });
+        INFO(name << " derivative: " << der.describe());
+        CHECK(der.max <= s.derivative_bound);
+    }
+
+    SECTION("special values match the reference's limits")
+    {
+        for (T x : special_values<T>()) {
+            const T y = f(x), d = f.derivative(x);
+            INFO(name << " at x = " << x << ": f = " << y << ", f' = " << d);
+            CHECK(ulp_error(y, s.ref(x)) <= s.forward_bound);
+            CHECK(mixed_error(d, s.ref_prime(x), s.derivative_scale) <= s.derivative_bound);
+            CHECK(std::isnan(y) == std::isnan(x));
+            CHECK(std::isnan(d) == std::isnan(x));
+        }
+    }
+
+    SECTION("properties")
+    {
+        rc::prop("the derivative agrees with a central difference of the reference", [&] {
+            const T x = *rc::gen::map(rc::gen::inRange(-8000, 8000), [](int i) { return T(i) / T(1000) + T(0.00037); });
+            const real cd = central_difference(s.ref, x);
+            const real tol = real(1e-4) * (std::fabs(cd) + s.derivative_scale * real(1e-3));
+            RC_ASSERT(std::fabs(static_cast<real>(f.derivative(x)) - cd) <= tol);
+        });
+        rc::prop("backward is dy * f'(x), bit for bit", [&] {
+            const auto x = *rc::gen::container<std::vector<T>>(rc::gen::arbitrary<T>());
+            const auto dy = *rc::gen::container<std::vector<T>>(x.size(), rc::gen::arbitrary<T>());
+            std::vector<T> dx(x.size());
+            xact::backward(f, x.data(), dy.data(), dx.data(), x.size());
+            for (std::size_t i = 0; i < x.size(); ++i)
+                RC_ASSERT(same_bits(dx[i], T(dy[i] * f.derivative(x[i]))));
+        });
+        if constexpr (has_from_output<F>::value) {
+            rc::prop("backward from the output agrees with backward from x", [&] {
+                const auto x = *rc::gen::container<std::vector<T>>(
+                    rc::gen::map(rc::gen::inRange(-6000, 6000), [](int i) { return T(i) / T(1000); }));
+                std::vector<T> y(x.size()), a(x.size()), b(x.size()), dy(x.size(), T(1));
+                xact::forward(f, x.data(), y.data(), x.size());
+                xact::backward(f, x.data(), dy.data(), a.data(), x.size());
+                xact::backward_from_output(f, y.data(), dy.data(), b.data(), x.size());
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    RC_ASSERT(std::fabs(a[i] - b[i]) <= 64 * std::numeric_limits<T>::epsilon() * s.derivative_scale);
+            });
+        }
+    }
+}
+
+} // namespace xact_test
