@@ -1,9 +1,22 @@
-# Sourced by scripts/test and scripts/bench: makes sure the Debian packages named in "$@" are
-# installed, installing them when root, else printing the exact command and failing.
+# Sourced by scripts/test and scripts/bench.
+#
+# xact_require_packages PKG...: makes sure the Debian packages are installed. As root it installs
+# the missing ones (one apt-get update, only when something is missing); otherwise it prints the
+# exact command to run and fails.
+# xact_configure FLAVOUR BUILD_DIR: configures one of the two build trees (see scripts/test).
+
+XACT_BUILD_PACKAGES=(cmake make g++ pkg-config libeigen3-dev libxsimd-dev catch2
+                     librapidcheck-dev libbenchmark-dev libmpfr-dev)
+
 xact_require_packages() {
-  local missing=()
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "xact: not a Debian system; make sure these (or their equivalents) are installed: $*" >&2
+    return 0
+  fi
+  local missing=() pkg
   for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ]; then
@@ -12,11 +25,33 @@ xact_require_packages() {
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   else
-    echo "xact: missing packages; run:" >&2
-    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    echo "xact: missing Debian packages; install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     return 1
   fi
 }
 
-XACT_BUILD_PACKAGES=(cmake g++ make pkg-config libeigen3-dev libxsimd-dev catch2 librapidcheck-dev
-                     libbenchmark-dev libmpfr-dev)
+# native:   -march=native (XACT_NATIVE=ON); tests, benchmarks, examples and package tests.
+# baseline: no architecture flags at all (SSE2 on x86-64); tests only.
+xact_configure() {
+  local flavour=$1 build=$2 root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  local args=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DXACT_BUILD_TESTS=ON)
+  case "$flavour" in
+    native) args+=(-DXACT_NATIVE=ON -DXACT_BUILD_BENCHMARKS=ON -DXACT_BUILD_EXAMPLES=ON
+                   -DXACT_PACKAGE_TESTS=ON) ;;
+    baseline) args+=(-DXACT_NATIVE=OFF -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
+                     -DXACT_PACKAGE_TESTS=OFF) ;;
+    *) echo "xact: unknown build '$flavour' (native or baseline)" >&2; return 2 ;;
+  esac
+  # Ninja when there is one, for a new tree; an existing tree keeps its generator.
+  if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null 2>&1; then
+    args+=(-G Ninja)
+  fi
+  cmake "${args[@]}"
+}
+
+# The number of parallel jobs: $XACT_JOBS, else the number of processors.
+xact_jobs() {
+  echo "${XACT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+}

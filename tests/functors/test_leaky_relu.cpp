@@ -5,7 +5,7 @@ using namespace xact_test;
 TEMPLATE_TEST_CASE("leaky_relu", "[leaky_relu]", float, double)
 {
     using T = TestType;
-    run_elementwise_suite<T>(elementwise_spec<xact::leaky_relu>{{}, [](xact_ref::real x){ return xact_ref::leaky_relu(x, 0.01L); }, [](xact_ref::real x){ return xact_ref::leaky_relu_prime(x, 0.01L); }, 1, 0.5, 1});
+    run_elementwise_suite<T>(elementwise_spec<xact::leaky_relu>{{}, [](xact_ref::real x){ return xact_ref::leaky_relu(x, 0.01L); }, [](xact_ref::real x){ return xact_ref::leaky_relu_prime(x, 0.01L); }, 2, 0.5, 1});
 
     SECTION("parameters")
     {
@@ -16,7 +16,7 @@ TEMPLATE_TEST_CASE("leaky_relu", "[leaky_relu]", float, double)
             const auto e = measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); }, ref,
                                       [](T got, xact_ref::real want) { return ulp_error(got, want); });
             INFO("alpha = " << alpha << ": " << e.describe());
-            CHECK(e.max <= 1);
+            CHECK(e.max <= 2);
             CHECK(f.derivative(T(0)) == T(alpha)); // the x <= 0 branch at the kink
             CHECK(f(-std::numeric_limits<T>::infinity()) == (alpha == 0 ? T(0) : -std::numeric_limits<T>::infinity()));
         }

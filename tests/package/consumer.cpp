@@ -6,6 +6,14 @@
 #include <Eigen/Core>
 #include <xact/xact.hpp>
 
+#if defined(XACT_EXPECTED_VERSION_MAJOR)
+static_assert(XACT_VERSION_MAJOR == XACT_EXPECTED_VERSION_MAJOR &&
+                  XACT_VERSION_MINOR == XACT_EXPECTED_VERSION_MINOR &&
+                  XACT_VERSION_PATCH == XACT_EXPECTED_VERSION_PATCH,
+              "xact/version.hpp disagrees with the version CMake reports");
+#endif
+
+static const double pi = 3.14159265358979323846;
 static int failures = 0;
 
 static void expect(const char* what, double got, double want)
@@ -26,7 +34,7 @@ int main()
     expect("prelu", xact::forward(xact::prelu{0.2}, x)(0), -0.2);
     expect("elu", xact::forward(xact::elu{}, x)(0), std::expm1(-1.0));
     expect("gelu", xact::forward(xact::gelu{}, x)(1), 0.5 * v * std::erfc(-v / std::sqrt(2.0)));
-    const double u = std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v);
+    const double u = std::sqrt(2 / pi) * (v + 0.044715 * v * v * v);
     expect("gelu_tanh", xact::forward(xact::gelu_tanh{}, x)(1), 0.5 * v * (1 + std::tanh(u)));
     expect("sigmoid", xact::forward(xact::sigmoid{}, x)(1), 1 / (1 + std::exp(-v)));
     expect("tanh", xact::forward(xact::tanh{}, x)(1), std::tanh(v));
@@ -37,7 +45,7 @@ int main()
     const Eigen::ArrayXf ls = xact::forward(xact::log_softmax{}, x);
     expect("log_softmax", ls(2), std::log(s(2)));
     expect("gelu'", xact::derivative(xact::gelu{}, x)(1),
-           0.5 * std::erfc(-v / std::sqrt(2.0)) + v * std::exp(-v * v / 2) / std::sqrt(2 * M_PI));
+           0.5 * std::erfc(-v / std::sqrt(2.0)) + v * std::exp(-v * v / 2) / std::sqrt(2 * pi));
     std::printf("xact %s consumer: %s\n", XACT_VERSION_STRING, failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }

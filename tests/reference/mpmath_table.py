@@ -107,6 +107,8 @@ def randoms(lo, hi, n):
 
 
 def lit(v):
+    if v != 0 and abs(v) < mpf(2) ** -16000:  # below x87 long double's range
+        return '-0.0L' if v < 0 else '0.0L'
     s = nstr(v, 30, min_fixed=1, max_fixed=0)
     return s + 'L'
 

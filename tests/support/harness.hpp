@@ -1,13 +1,18 @@
 // Shared machinery of the functor tests: the inputs of the accuracy sweeps, the special
 // values, the lane check (every length and offset, every element equal bit for bit to the
-// scalar functor), and bit comparisons that treat NaN as equal to NaN.
+// scalar functor, nothing outside the output touched), and bit comparisons that treat NaN as
+// equal to NaN. Random inputs come from a fixed-seed splitmix64, so every platform and
+// standard library draws the same numbers.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <random>
+#include <sstream>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -17,8 +22,31 @@
 
 namespace xact_test {
 
+// Elements per batch of xsimd's default architecture (what xact's loops use).
 template <class T>
 inline constexpr std::size_t lanes = xsimd::batch<T>::size;
+
+template <class T>
+using aligned_vector = std::vector<T, xsimd::aligned_allocator<T, 64>>;
+
+template <class T>
+using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+
+template <class T>
+bits_of<T> to_bits(T x)
+{
+    bits_of<T> b;
+    std::memcpy(&b, &x, sizeof x);
+    return b;
+}
+
+template <class T>
+T from_bits(bits_of<T> b)
+{
+    T x;
+    std::memcpy(&x, &b, sizeof x);
+    return x;
+}
 
 // Bit-for-bit equality; any NaN equals any NaN (the payload is not part of the contract).
 template <class T>
@@ -26,9 +54,28 @@ bool same_bits(T a, T b)
 {
     if (std::isnan(a) || std::isnan(b))
         return std::isnan(a) && std::isnan(b);
-    return std::memcmp(&a, &b, sizeof a) == 0;
+    return to_bits(a) == to_bits(b);
 }
 
+// Bit-for-bit equality, NaN payloads included (for "was this memory written?").
+template <class T>
+bool identical_bits(T a, T b)
+{
+    return to_bits(a) == to_bits(b);
+}
+
+// A quiet NaN with a payload no computation produces: fill outputs with it before a call
+// that must not write them, then compare with identical_bits.
+template <class T>
+T sentinel()
+{
+    if constexpr (sizeof(T) == 4)
+        return from_bits<T>(0x7fc5a5a5u);
+    else
+        return from_bits<T>(0x7ff8a5a5a5a5a5a5ull);
+}
+
+// NaN, +-inf, +-0, +-denorm_min, +-largest denormal, +-smallest normal, +-max, +-1, +-epsilon.
 template <class T>
 std::vector<T> special_values()
 {
@@ -39,97 +86,294 @@ std::vector<T> special_values()
     return v;
 }
 
-// Float: every `step`-th bit pattern (all signs and exponents) plus the special values.
+// The xs as long double (for the vector functions of the reference).
+template <class T>
+std::vector<real> widen(const std::vector<T>& xs)
+{
+    return std::vector<real>(xs.begin(), xs.end());
+}
+
+// ---- random numbers -------------------------------------------------------------------------------
+struct splitmix64 {
+    std::uint64_t state;
+
+    explicit splitmix64(std::uint64_t seed) : state(seed) {}
+
+    std::uint64_t next()
+    {
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+
+    // Uniform in [0, 1) with 53 random bits.
+    double unit() { return static_cast<double>(next() >> 11) * 0x1p-53; }
+
+    // Uniform in [lo, hi] (as a double, then rounded to the caller's type).
+    double uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
+
+    // Uniform integer in [lo, hi].
+    int integer(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
+
+    // Random sign, binary exponent uniform in [min_exponent, max_exponent] (x = +-1.m * 2^e;
+    // below T's normal range the value is rounded to a denormal), random mantissa.
+    template <class T>
+    T spread(int min_exponent, int max_exponent)
+    {
+        const int e = integer(min_exponent, max_exponent);
+        const T m = static_cast<T>(1 + static_cast<double>(next() >> 12) * 0x1p-52); // in [1, 2)
+        const T x = std::ldexp(m, e);
+        return (next() & 1) ? -x : x;
+    }
+};
+
+// ---- sweep inputs ---------------------------------------------------------------------------------
+
+// Calls fn(x) for every `step`-th float bit pattern (0, step, 2 step, ... over all 2^32: both
+// signs, every exponent, denormals, infinities and NaNs), then for special_values<float>().
+// step 4096 gives ~1M inputs; an odd step (4093) also varies the low mantissa bits.
+template <class Fn, std::enable_if_t<std::is_invocable_v<Fn&, float>, int> = 0>
+void float_sweep(std::uint32_t step, Fn&& fn)
+{
+    for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += step)
+        fn(from_bits<float>(static_cast<std::uint32_t>(b)));
+    for (float s : special_values<float>())
+        fn(s);
+}
+
 inline std::vector<float> float_sweep(std::uint32_t step)
 {
     std::vector<float> v;
-    for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += step) {
-        const auto u = static_cast<std::uint32_t>(b);
-        float x;
-        std::memcpy(&x, &u, sizeof x);
-        v.push_back(x);
-    }
-    for (float s : special_values<float>())
-        v.push_back(s);
+    v.reserve((std::uint64_t(1) << 32) / step + 32);
+    float_sweep(step, [&](float x) { v.push_back(x); });
     return v;
 }
 
-// Double: random bit patterns over the whole range, plus uniform samples where the functions
-// do their work ([-40, 40] and the underflow region), plus the special values.
-inline std::vector<double> double_samples(std::size_t count, std::uint64_t seed = 12345)
+// Calls fn(x) for `count` random doubles (fixed seed), by turns: exponent spread over
+// [min_exponent, max_exponent] (the whole range by default, denormals included), uniform in
+// [-40, 40], uniform in [-760, 760] (the exp underflow zone), exponent spread over [-30, 12];
+// random sign and mantissa throughout. Then the special values.
+template <class Fn, std::enable_if_t<std::is_invocable_v<Fn&, double>, int> = 0>
+void double_samples(std::size_t count, std::uint64_t seed, Fn&& fn, int min_exponent = -1074, int max_exponent = 1023)
 {
-    std::mt19937_64 rng(seed);
-    std::vector<double> v;
-    std::uniform_real_distribution<double> body(-40, 40), tail(-760, 760);
+    splitmix64 rng(seed);
     for (std::size_t i = 0; i < count; ++i) {
-        double x;
         switch (i % 4) {
-        case 0: {
-            // random exponent in [2^-30, 2^12], random mantissa and sign
-            std::uniform_int_distribution<int> e(-30, 12);
-            x = std::ldexp(std::uniform_real_distribution<double>(1, 2)(rng), e(rng)) * ((rng() & 1) ? -1 : 1);
-            break;
+        case 0: fn(rng.spread<double>(min_exponent, max_exponent)); break;
+        case 1: fn(rng.uniform(-40, 40)); break;
+        case 2: fn(rng.uniform(-760, 760)); break;
+        default: fn(rng.spread<double>(-30, 12)); break;
         }
-        case 1: x = body(rng); break;
-        case 2: x = tail(rng); break;
-        default: {
-            const std::uint64_t u = rng();
-            std::memcpy(&x, &u, sizeof x);
-        }
-        }
-        v.push_back(x);
     }
     for (double s : special_values<double>())
-        v.push_back(s);
+        fn(s);
+}
+
+inline std::vector<double> double_samples(std::size_t count, std::uint64_t seed = 12345, int min_exponent = -1074,
+                                          int max_exponent = 1023)
+{
+    std::vector<double> v;
+    v.reserve(count + 32);
+    double_samples(count, seed, [&](double x) { v.push_back(x); }, min_exponent, max_exponent);
     return v;
 }
 
+// The default accuracy inputs: ~1M floats (every 4093rd pattern), 100000 doubles.
 template <class T>
 std::vector<T> sweep_inputs()
 {
     if constexpr (sizeof(T) == 4)
-        return float_sweep(4093); // ~1M inputs; odd step so every mantissa pattern mixes
+        return float_sweep(4093);
     else
         return double_samples(100000);
 }
 
-// Inputs for the lane checks: varied signs and magnitudes, special values mixed in.
+// The position of x in the ordered sequence of all T values (-0 and +0 are both 0).
 template <class T>
-std::vector<T> lane_inputs(std::size_t n, std::uint64_t seed)
+std::int64_t ordinal(T x)
 {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<T> d(T(-12), T(12));
-    const auto specials = special_values<T>();
-    std::vector<T> v(n);
-    for (std::size_t i = 0; i < n; ++i)
-        v[i] = (i % 7 == 3) ? specials[(i / 7) % specials.size()] : d(rng);
+    const auto b = to_bits(x);
+    constexpr auto sign = bits_of<T>(1) << (8 * sizeof(T) - 1);
+    const auto magnitude = static_cast<std::int64_t>(b & ~sign);
+    return (b & sign) ? -magnitude : magnitude;
+}
+
+template <class T>
+T from_ordinal(std::int64_t o)
+{
+    constexpr auto sign = bits_of<T>(1) << (8 * sizeof(T) - 1);
+    return o < 0 ? from_bits<T>(static_cast<bits_of<T>>(-o) | sign) : from_bits<T>(static_cast<bits_of<T>>(o));
+}
+
+// `count` values of T spread evenly by ordinal over [lo, hi] (both included), or every value
+// there if it holds fewer: exhaustive or log-spaced coverage of a range (a tail, a root).
+template <class T>
+std::vector<T> ordered_values(T lo, T hi, std::size_t count)
+{
+    const std::int64_t a = ordinal(lo), b = ordinal(hi);
+    const auto span = static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a); // b >= a
+    std::vector<T> v;
+    if (count == 0 || b < a)
+        return v;
+    // a + k in unsigned arithmetic: the span of all doubles exceeds INT64_MAX
+    const auto at = [a](std::uint64_t k) { return from_ordinal<T>(static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + k)); };
+    if (span < count) {
+        for (std::uint64_t k = 0; k <= span; ++k)
+            v.push_back(at(k));
+        return v;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto k = i + 1 == count ? span
+                                      : std::min(span, static_cast<std::uint64_t>(static_cast<long double>(span) * i /
+                                                                                 static_cast<long double>(count - 1)));
+        v.push_back(at(k));
+    }
     return v;
 }
 
-// For every length 0..3*lanes+1 and offset 0..lanes: `array_op(x, out, n)` must write exactly
-// n elements, each bit-identical to `scalar_op(x[i])`, and touch nothing outside [0, n).
-template <class T, class ArrayOp, class ScalarOp>
-void check_lanes(ArrayOp array_op, ScalarOp scalar_op)
+// ---- the lane check -------------------------------------------------------------------------------
+
+// Inputs for the lane checks: mostly in [-12, 12], some tail values in [-60, 60], and the
+// special values every 7th element.
+template <class T>
+std::vector<T> lane_inputs(std::size_t n, std::uint64_t seed)
 {
-    const T sentinel = T(-12345.678);
-    for (std::size_t n = 0; n <= 3 * lanes<T> + 1; ++n) {
-        for (std::size_t offset = 0; offset <= lanes<T>; ++offset) {
-            const auto values = lane_inputs<T>(n, n * 131 + offset);
-            std::vector<T> x(n + offset + 1), y(n + offset + 1, sentinel);
-            std::copy(values.begin(), values.end(), x.begin() + offset);
-            array_op(x.data() + offset, y.data() + offset, n);
-            for (std::size_t i = 0; i < offset; ++i)
-                REQUIRE(same_bits(y[i], sentinel));
-            REQUIRE(same_bits(y[n + offset], sentinel));
-            for (std::size_t i = 0; i < n; ++i) {
-                const T want = scalar_op(x[offset + i]);
-                INFO("n = " << n << ", offset = " << offset << ", i = " << i << ", x = " << x[offset + i]
-                            << ", array " << y[offset + i] << ", scalar " << want);
-                REQUIRE(same_bits(y[offset + i], want));
-            }
+    splitmix64 rng(seed);
+    const auto specials = special_values<T>();
+    std::vector<T> v(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % 7 == 3)
+            v[i] = specials[(i / 7 + seed) % specials.size()];
+        else if (i % 5 == 4)
+            v[i] = static_cast<T>(rng.uniform(-60, 60));
+        else
+            v[i] = static_cast<T>(rng.uniform(-12, 12));
+    }
+    return v;
+}
+
+namespace detail {
+
+template <class T>
+std::string show(T x)
+{
+    std::ostringstream s;
+    s.precision(std::numeric_limits<T>::max_digits10);
+    s << x << " (" << std::hexfloat << x << ")";
+    return s.str();
+}
+
+// Records a failure description; keeps the first few.
+struct failures {
+    std::vector<std::string> list;
+    std::size_t total = 0;
+    void add(const std::string& s)
+    {
+        if (++total <= 8)
+            list.push_back(s);
+    }
+    void report(const char* what) const
+    {
+        for (const auto& s : list)
+            FAIL_CHECK(what << ": " << s);
+        INFO(what << ": " << total << " failures");
+        CHECK(total == 0);
+    }
+};
+
+// Checks one run: the guards still hold the sentinel, each of the n results equals want(i).
+template <class T, class Want>
+void check_run(failures& fails, const aligned_vector<T>& out, std::size_t start, std::size_t n, Want want,
+               const std::string& where)
+{
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (i >= start && i < start + n) {
+            const T w = want(i - start);
+            if (!same_bits(out[i], w))
+                fails.add(where + ", element " + std::to_string(i - start) + ": array " + show(out[i]) + ", scalar " +
+                          show(w));
+        } else if (!identical_bits(out[i], sentinel<T>())) {
+            fails.add(where + ": wrote outside [0, n) at " + std::to_string(static_cast<long>(i) - long(start)) +
+                      ": " + show(out[i]));
         }
     }
 }
+
+} // namespace detail
+
+// For every length n in 0..3*lanes+1 and offset 0..lanes from a 64-byte boundary (so both
+// aligned and every misalignment): `array_op(x, y, n)` (const T*, T*, std::size_t) must write
+// each y[i] bit-identical to `scalar_op(x[i])` (NaN equals NaN), write nothing outside [0, n)
+// (a sentinel fill of lanes elements each side stays intact) and leave x unchanged. With
+// in_place, also array_op(y, y, n) with y holding x.
+template <class T, class ArrayOp, class ScalarOp>
+void check_lanes(ArrayOp array_op, ScalarOp scalar_op, bool in_place = true)
+{
+    constexpr std::size_t L = lanes<T>;
+    detail::failures fails;
+    for (std::size_t n = 0; n <= 3 * L + 1; ++n) {
+        for (std::size_t offset = 0; offset <= L; ++offset) {
+            const auto values = lane_inputs<T>(n, n * 131 + offset);
+            const std::size_t start = L + offset, size = start + n + L;
+            aligned_vector<T> x(size, sentinel<T>()), y(size, sentinel<T>());
+            std::copy(values.begin(), values.end(), x.begin() + static_cast<std::ptrdiff_t>(start));
+            const aligned_vector<T> x0 = x;
+            const std::string where = "n = " + std::to_string(n) + ", offset = " + std::to_string(offset);
+            array_op(static_cast<const T*>(x.data() + start), y.data() + start, n);
+            const auto want = [&](std::size_t i) { return static_cast<T>(scalar_op(values[i])); };
+            detail::check_run(fails, y, start, n, want, where);
+            for (std::size_t i = 0; i < size; ++i)
+                if (!identical_bits(x[i], x0[i]))
+                    fails.add(where + ": the input changed at " + std::to_string(long(i) - long(start)));
+            if (in_place) {
+                aligned_vector<T> z = x0;
+                array_op(static_cast<const T*>(z.data() + start), z.data() + start, n);
+                detail::check_run(fails, z, start, n, want, where + ", in place");
+            }
+        }
+    }
+    fails.report("check_lanes");
+}
+
+// The same for two inputs: `array_op(a, b, y, n)` against `scalar_op(a[i], b[i])`, e.g.
+// backward (x, dy -> dx). With in_place, also with y = a and with y = b.
+template <class T, class ArrayOp, class ScalarOp>
+void check_lanes2(ArrayOp array_op, ScalarOp scalar_op, bool in_place = true)
+{
+    constexpr std::size_t L = lanes<T>;
+    detail::failures fails;
+    for (std::size_t n = 0; n <= 3 * L + 1; ++n) {
+        for (std::size_t offset = 0; offset <= L; ++offset) {
+            const auto va = lane_inputs<T>(n, n * 131 + offset);
+            const auto vb = lane_inputs<T>(n, n * 131 + offset + 0x5eed);
+            const std::size_t start = L + offset, size = start + n + L;
+            aligned_vector<T> a(size, sentinel<T>()), b(size, sentinel<T>()), y(size, sentinel<T>());
+            std::copy(va.begin(), va.end(), a.begin() + static_cast<std::ptrdiff_t>(start));
+            std::copy(vb.begin(), vb.end(), b.begin() + static_cast<std::ptrdiff_t>(start));
+            const aligned_vector<T> a0 = a, b0 = b;
+            const std::string where = "n = " + std::to_string(n) + ", offset = " + std::to_string(offset);
+            const auto want = [&](std::size_t i) { return static_cast<T>(scalar_op(va[i], vb[i])); };
+            array_op(static_cast<const T*>(a.data() + start), static_cast<const T*>(b.data() + start), y.data() + start, n);
+            detail::check_run(fails, y, start, n, want, where);
+            for (std::size_t i = 0; i < size; ++i)
+                if (!identical_bits(a[i], a0[i]) || !identical_bits(b[i], b0[i]))
+                    fails.add(where + ": an input changed at " + std::to_string(long(i) - long(start)));
+            if (in_place) {
+                aligned_vector<T> za = a0, zb = b0;
+                array_op(static_cast<const T*>(za.data() + start), static_cast<const T*>(b0.data() + start),
+                         za.data() + start, n);
+                detail::check_run(fails, za, start, n, want, where + ", in place on the first input");
+                array_op(static_cast<const T*>(a0.data() + start), static_cast<const T*>(zb.data() + start),
+                         zb.data() + start, n);
+                detail::check_run(fails, zb, start, n, want, where + ", in place on the second input");
+            }
+        }
+    }
+    fails.report("check_lanes2");
+}
+
+// ---- accuracy -------------------------------------------------------------------------------------
 
 // Runs `array_op(x, out, n)` over all inputs at once (the vectorized path) and measures the
 // error of every result against `ref(x)` with `metric(got, ref)`.
@@ -146,12 +390,19 @@ error_stats measure(const std::vector<T>& xs, ArrayOp array_op, Ref ref, Metric 
     return stats;
 }
 
-// Central difference of a reference function, in long double.
+// Central difference of a reference function, in long double: (f(x+h) - f(x-h)) / 2h with
+// h = cbrt(eps) max(1, |x|) (~5e-7 on x87), so truncation and rounding errors are both ~1e-13
+// relative to the size of f; meaningless within 2h of a kink.
+template <class Ref>
+real central_difference(Ref ref, real x, real h)
+{
+    return (ref(x + h) - ref(x - h)) / (2 * h);
+}
+
 template <class Ref>
 real central_difference(Ref ref, real x)
 {
-    const real h = std::cbrt(std::numeric_limits<real>::epsilon()) * std::max(real(1), std::fabs(x));
-    return (ref(x + h) - ref(x - h)) / (2 * h);
+    return central_difference(ref, x, std::cbrt(std::numeric_limits<real>::epsilon()) * std::max(real(1), std::fabs(x)));
 }
 
 } // namespace xact_test

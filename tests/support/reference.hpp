@@ -265,22 +265,30 @@ inline jet jet_sigmoid(const jet& z)
     return jet_reciprocal(jet_add(jet_constant(1), jet_exp(jet_scale(z, -1))));
 }
 
-// f' = sum_{k>=1} d_k t^k about a root x0 = hi + lo of f' (hi a double, lo the rest), from the
-// jet of f: d_k = (k+1) f_{k+1}. d_0 = f'(x0) = 0 by definition of x0.
+// f' = sum_{k>=1} d_k t^k about a root x0 = hi + mid + lo of f' (hi and mid doubles, lo the
+// rest: ~170 bits, so that t = x - x0 keeps its relative accuracy even for the double nearest
+// the root), from the jet of f: d_k = (k+1) f_{k+1}. d_0 = f'(x0) = 0 by definition of x0.
 struct root_series {
-    double hi;
+    double hi, mid;
     real lo;
     real window; // used for |x - x0| < window
     std::array<real, jet_terms - 1> d;
 
-    root_series(double root_hi, real root_lo, real w, const jet& f) : hi(root_hi), lo(root_lo), window(w), d{}
+    root_series(double root_hi, double root_mid, real root_lo, real w, const jet& f)
+        : hi(root_hi), mid(root_mid), lo(root_lo), window(w), d{}
     {
         for (std::size_t k = 1; k + 1 < jet_terms; ++k)
             d[k] = real(k + 1) * f[k + 1];
     }
 
-    // x - x0 for x near the root: x - hi is exact there (Sterbenz).
-    real offset(real x) const { return (x - static_cast<real>(hi)) - lo; }
+    real x0() const { return static_cast<real>(hi) + static_cast<real>(mid) + lo; }
+
+    // x - x0 for x = xhi + xlo near the root: xhi - hi is exact there (Sterbenz).
+    real offset(real xhi, real xlo = 0) const
+    {
+        const dd small = add(two_sum(xlo, -static_cast<real>(mid)), {-lo, 0});
+        return add({xhi - static_cast<real>(hi), 0}, small).hi;
+    }
 
     real sum(real t) const
     {
@@ -295,14 +303,14 @@ struct root_series {
 inline const root_series& gelu_root()
 {
     static const root_series s = [] {
-        const double hi = -0.7517915246935645;
-        const real lo = 1.495675917700988327320555e-17L;
-        const real x0 = static_cast<real>(hi) + lo;
+        const double hi = -0.7517915246935645, mid = 1.4956759177009883e-17;
+        const real lo = 5.384040947833005274387603e-34L;
+        const real x0 = static_cast<real>(hi) + static_cast<real>(mid);
         const jet x = jet_variable(x0);
         // phi(x) = e^(-x^2/2)/sqrt(2 pi); Phi = integral of phi; gelu = x Phi.
         const jet phi = jet_scale(jet_exp(jet_scale(jet_mul(x, x), real(-0.5))), inv_sqrt_2pi);
         const jet Phi = jet_integral(phi, normal_cdf(x0));
-        return root_series(hi, lo, real(0.125), jet_mul(x, Phi));
+        return root_series(hi, mid, lo, real(0.125), jet_mul(x, Phi));
     }();
     return s;
 }
@@ -310,13 +318,13 @@ inline const root_series& gelu_root()
 inline const root_series& gelu_tanh_root()
 {
     static const root_series s = [] {
-        const double hi = -0.7524614220710163;
-        const real lo = 3.635560509207686845016705e-17L;
-        const real x0 = static_cast<real>(hi) + lo;
+        const double hi = -0.7524614220710163, mid = 3.635560509207687e-17;
+        const real lo = -2.541559538966045763508548e-33L;
+        const real x0 = static_cast<real>(hi) + static_cast<real>(mid);
         const jet x = jet_variable(x0);
         const real c = sqrt_8_over_pi.hi + sqrt_8_over_pi.lo, k = gelu_tanh_k.hi + gelu_tanh_k.lo;
         const jet z = jet_scale(jet_add(x, jet_scale(jet_mul(x, jet_mul(x, x)), k)), c);
-        return root_series(hi, lo, real(0.125), jet_mul(x, jet_sigmoid(z)));
+        return root_series(hi, mid, lo, real(0.125), jet_mul(x, jet_sigmoid(z)));
     }();
     return s;
 }
@@ -325,10 +333,10 @@ inline const root_series& gelu_tanh_root()
 inline const root_series& swish_root()
 {
     static const root_series s = [] {
-        const double hi = -1.2784645427610737;
-        const real lo = -1.094699418309343743045045e-16L;
-        const jet z = jet_variable(static_cast<real>(hi) + lo);
-        return root_series(hi, lo, real(0.125), jet_mul(z, jet_sigmoid(z)));
+        const double hi = -1.2784645427610737, mid = -1.0946994183093437e-16;
+        const real lo = -3.907766676128664708356174e-33L;
+        const jet z = jet_variable(static_cast<real>(hi) + static_cast<real>(mid));
+        return root_series(hi, mid, lo, real(0.125), jet_mul(z, jet_sigmoid(z)));
     }();
     return s;
 }
@@ -337,7 +345,7 @@ inline const root_series& swish_root()
 inline real swish_g(dd z)
 {
     const root_series& r = swish_root();
-    const real t = (z.hi - static_cast<real>(r.hi)) + (z.lo - r.lo);
+    const real t = r.offset(z.hi, z.lo);
     if (std::fabs(t) < r.window)
         return r.sum(t);
     const real s = sigmoid_dd(z);

@@ -66,7 +66,7 @@ void per_channel(const call_site& site, const F& f, G&& g, const Views&... views
 template <class F, class T>
 void check_channels(const call_site& site, const F& f, const view<T>& x)
 {
-    per_channel(site, f, [](const auto&, const auto&) {}, view<const T>{nullptr, x.rows, 0, 1, 1, false});
+    per_channel(site, f, [](const auto&, const auto&) {}, view<const T>{nullptr, x.rows, x.cols, 0, 0, false});
 }
 
 template <class F, class T>

@@ -63,6 +63,24 @@ XACT_INLINE void for_batches(std::size_t n, const std::array<const T*, K>& in, T
     }
 }
 
+// x - m exactly, as hi + lo (Knuth's two-difference). The low part is 0 where x = -inf (it
+// would be inf - inf).
+template <class T>
+XACT_INLINE math::double_word<batch<T>> exact_difference(batch<T> x, batch<T> m) noexcept
+{
+    const batch<T> d = x - m;
+    const batch<T> bb = d - x;
+    const batch<T> lo = (x - (d - bb)) - (m + bb);
+    return {d, xsimd::select(xsimd::isnan(lo), batch<T>(T(0)), lo)};
+}
+
+// e^(x - m) from the exact difference: a rounded x - m would cost |x - m|/2 ULP.
+template <class T>
+XACT_INLINE batch<T> exp_shifted(batch<T> x, batch<T> m) noexcept
+{
+    return math::exp(exact_difference(x, m));
+}
+
 } // namespace detail
 
 // What the first pass learns about a vector.
@@ -115,15 +133,26 @@ bool special_vector(const vector_summary<T>& s, const T* x, T* y, std::size_t n,
     return false;
 }
 
-// sum e^(x_i - m), and with a second array also sum g_i e^(x_i - m).
+// sum e^(x_i - m), as the number of entries equal to m (each contributing exactly 1) plus the
+// rest: log s = log1p(rest) keeps the tiny log_softmax of a dominant entry accurate.
+struct exp_sum {
+    double count = 0, rest = 0;
+    double total() const noexcept { return count + rest; }
+    double log() const noexcept { return count == 1 ? std::log1p(rest) : std::log(count + rest); }
+};
+
 template <class T>
-double sum_exp(const T* x, std::size_t n, T m)
+exp_sum sum_exp(const T* x, std::size_t n, T m)
 {
-    detail::compensated_sum<T> s;
-    const batch<T> mb(m);
-    detail::for_batches<T, 1>(n, {x}, -std::numeric_limits<T>::infinity(),
-                              [&](const auto& b) { s.add(math::exp(b[0] - mb)); });
-    return s.total();
+    detail::compensated_sum<T> rest;
+    const batch<T> mb(m), zero(T(0)), one(T(1));
+    batch<T> count(T(0));
+    detail::for_batches<T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), [&](const auto& b) {
+        const auto is_max = b[0] == mb;
+        rest.add(xsimd::select(is_max, zero, detail::exp_shifted(b[0], mb)));
+        count += xsimd::select(is_max, one, zero);
+    });
+    return {static_cast<double>(xsimd::hadd(count)), rest.total()};
 }
 
 template <class T>
@@ -132,7 +161,7 @@ double dot_exp(const T* x, const T* g, std::size_t n, T m)
     detail::compensated_sum<T> s;
     const batch<T> mb(m);
     detail::for_batches<T, 2>(n, {x, g}, -std::numeric_limits<T>::infinity(),
-                              [&](const auto& b) { s.add(b[1] * math::exp(b[0] - mb)); });
+                              [&](const auto& b) { s.add(b[1] * detail::exp_shifted(b[0], mb)); });
     return s.total();
 }
 
@@ -161,14 +190,20 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
     const auto s = summarize(x, n);
     if (special_vector(s, x, y, n, masked_zero, log))
         return;
-    const double total = sum_exp(x, n, s.max);
+    const exp_sum total = sum_exp(x, n, s.max);
     const batch<T> mb(s.max);
     if (log) {
-        const batch<T> ls(static_cast<T>(std::log(total)));
-        transform<T, 1>([&](batch<T> v) { return (v - mb) - ls; }, n, {strided<const T>{x, 1}}, {y, 1});
+        const batch<T> ls(static_cast<T>(total.log()));
+        // (x - m) - log s with x - m exact: (hi - log s) + lo
+        transform<T, 1>(
+            [&](batch<T> v) {
+                const auto d = detail::exact_difference(v, mb);
+                return (d.hi - ls) + d.lo;
+            },
+            n, {strided<const T>{x, 1}}, {y, 1});
     } else {
-        const batch<T> st(static_cast<T>(total));
-        transform<T, 1>([&](batch<T> v) { return math::exp(v - mb) / st; }, n, {strided<const T>{x, 1}}, {y, 1});
+        const batch<T> st(static_cast<T>(total.total()));
+        transform<T, 1>([&](batch<T> v) { return detail::exp_shifted(v, mb) / st; }, n, {strided<const T>{x, 1}}, {y, 1});
     }
 }
 
@@ -202,15 +237,15 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
         return;
     }
     const batch<T> mb(s.max);
-    const double total = sum_exp(x, n, s.max);
+    const double total = sum_exp(x, n, s.max).total();
     const batch<T> st(static_cast<T>(total));
     std::array<strided<const T>, 2> in{strided<const T>{x, 1}, strided<const T>{dy, 1}};
     if (log) {
         const batch<T> sdy(static_cast<T>(sum(dy, n)));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return g - (math::exp(v - mb) / st) * sdy; }, n, in, {dx, 1});
+        transform<T, 2>([&](batch<T> v, batch<T> g) { return g - (detail::exp_shifted(v, mb) / st) * sdy; }, n, in, {dx, 1});
     } else {
         const batch<T> d(static_cast<T>(dot_exp(x, dy, n, s.max) / total));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return (math::exp(v - mb) / st) * (g - d); }, n, in, {dx, 1});
+        transform<T, 2>([&](batch<T> v, batch<T> g) { return (detail::exp_shifted(v, mb) / st) * (g - d); }, n, in, {dx, 1});
     }
 }
 

@@ -87,17 +87,41 @@ std::pair<std::uintptr_t, std::uintptr_t> extent(const view<T>& v) noexcept
             base + static_cast<std::uintptr_t>((hi + 1) * std::ptrdiff_t(sizeof(T)))};
 }
 
-// An output may be exactly an input (in-place) or disjoint from it; anything in between would
-// read elements already overwritten.
+// Whether two views of one stride pattern share an element: element (r, c) of a is element
+// (r - dr, c - dc) of b when dr sr + dc sc = b - a. With other strides, any shared byte counts.
+template <class T, class U>
+bool share_elements(const view<T>& a, const view<U>& b)
+{
+    const auto ea = extent(a), eb = extent(b);
+    if (!(ea.first < eb.second && eb.first < ea.second))
+        return false;
+    const auto bytes = static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(b.data) -
+                                                    reinterpret_cast<std::uintptr_t>(a.data));
+    // A stride along a dimension of extent 1 is never used: make it agree.
+    const bool one_col = a.cols == 1 && b.cols == 1, one_row = a.rows == 1 && b.rows == 1;
+    const std::ptrdiff_t sr = one_row ? 1 : a.sr, sc = one_col ? 1 : a.sc;
+    if ((!one_row && b.sr != sr) || (!one_col && b.sc != sc) || sr <= 0 || sc <= 0 ||
+        bytes % std::ptrdiff_t(sizeof(T)) != 0)
+        return true;
+    const std::ptrdiff_t d = bytes / std::ptrdiff_t(sizeof(T));
+    // element (r_a, c_a) of a is (r_b, c_b) of b when (r_a - r_b) sr + (c_a - c_b) sc = d
+    for (std::ptrdiff_t dc = -(b.cols - 1); dc <= a.cols - 1; ++dc) {
+        const std::ptrdiff_t rem = d - dc * sc;
+        if (rem % sr == 0 && rem / sr >= -(b.rows - 1) && rem / sr <= a.rows - 1)
+            return true;
+    }
+    return false;
+}
+
+// An output may be exactly an input (in-place) or share no element with it; anything in
+// between would read elements already overwritten.
 template <class T, class U>
 void check_overlap(const call_site& site, const view<T>& out, const char* out_name, const view<U>& in,
                    const char* in_name)
 {
-    const auto a = extent(out), b = extent(in);
-    const bool overlap = a.first < b.second && b.first < a.second;
     const bool same = static_cast<const void*>(out.data) == static_cast<const void*>(in.data) &&
                       (out.rows <= 1 || out.sr == in.sr) && (out.cols <= 1 || out.sc == in.sc);
-    if (overlap && !same)
+    if (!same && share_elements(out, in))
         xact::detail::fail(site.prefix() + out_name + " (" + shape(out.rows, out.cols) + ") partially overlaps " +
                      in_name + " (" + shape(in.rows, in.cols) + "); outputs must be the same memory as an "
                      "input or not overlap it");

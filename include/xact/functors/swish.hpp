@@ -91,8 +91,9 @@ private:
         const math::split_constant<T> b(beta);
         auto z = math::two_prod(x, V(b.hi));
         const V lo = math::fma(x, V(b.lo), z.lo);
-        // At x = +-inf the low part is NaN (inf - inf); it carries nothing there.
-        z.lo = math::select(math::abs(z.hi) <= V(std::numeric_limits<T>::max()), lo, math::splat<V>(0));
+        // Far out the low part carries nothing (sigmoid has saturated), and it may be NaN: inf - inf
+        // at x = +-inf, or an overflow in the split of two_prod without hardware FMA.
+        z.lo = math::select(math::abs(z.hi) <= math::splat<V>(1e18), lo, math::splat<V>(0));
         return z;
     }
 };

@@ -1,0 +1,232 @@
+// softmax and log_softmax (functors/softmax.hpp): forward and the full Jacobian-vector product,
+// per column, per row, on 1-D objects, with the special vectors of the contract.
+#include <Eigen/Core>
+
+#include "support/harness.hpp"
+
+#include <rapidcheck.h>
+#include <rapidcheck/catch.h>
+
+#include <xact/xact.hpp>
+
+using namespace xact_test;
+using xact_ref::real;
+
+namespace {
+
+template <class T>
+std::vector<real> column(const Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>& a, Eigen::Index c)
+{
+    std::vector<real> v;
+    for (Eigen::Index r = 0; r < a.rows(); ++r)
+        v.push_back(a(r, c));
+    return v;
+}
+
+// Random vectors with a spread of `range` around a random centre.
+template <class T>
+Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> random_matrix(Eigen::Index rows, Eigen::Index cols, T range,
+                                                             unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<T> d(-range, range), centre(-50, 50);
+    Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> a(rows, cols);
+    for (Eigen::Index c = 0; c < cols; ++c) {
+        const T m = centre(rng);
+        for (Eigen::Index r = 0; r < rows; ++r)
+            a(r, c) = m + d(rng);
+    }
+    return a;
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("softmax and log_softmax forward", "[softmax]", float, double)
+{
+    using T = TestType;
+    using A = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
+    for (Eigen::Index n : {1, 2, 3, 7, 16, 17, 33, 100, 1000}) {
+        for (T range : {T(1), T(10), T(40)}) {
+            const A x = random_matrix<T>(n, 3, range, static_cast<unsigned>(n * 7 + range));
+            const A y = xact::forward(xact::softmax{}, x);
+            const A ly = xact::forward(xact::log_softmax{}, x);
+            for (Eigen::Index c = 0; c < x.cols(); ++c) {
+                const auto ref = xact_ref::softmax(column(x, c));
+                const auto lref = xact_ref::log_softmax(column(x, c));
+                real sum = 0;
+                for (Eigen::Index r = 0; r < n; ++r) {
+                    INFO("n = " << n << ", range = " << range << ", r = " << r);
+                    CHECK(ulp_error(y(r, c), ref[r]) <= 4);
+                    CHECK(ulp_error(ly(r, c), lref[r]) <= 4);
+                    sum += y(r, c);
+                }
+                CHECK(std::fabs(sum - 1) <= n * std::numeric_limits<T>::epsilon());
+            }
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("softmax axes, layouts and in-place", "[softmax]", float, double)
+{
+    using T = TestType;
+    using A = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
+    using R = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const A x = random_matrix<T>(9, 5, T(5), 3);
+
+    const A by_columns = xact::forward(xact::softmax{}, x);
+    const A by_rows = xact::forward(xact::softmax{xact::rowwise}, x);
+    // rowwise on x is columnwise on x's transpose
+    const A t = x.transpose();
+    const A by_columns_of_t = xact::forward(xact::softmax{}, t);
+    for (Eigen::Index r = 0; r < x.rows(); ++r)
+        for (Eigen::Index c = 0; c < x.cols(); ++c)
+            CHECK(same_bits(by_rows(r, c), by_columns_of_t(c, r)));
+
+    // the same numbers from a row-major copy, a strided map, and in place
+    const R xr = x;
+    R yr(x.rows(), x.cols());
+    xact::forward(xact::softmax{}, xr, yr);
+    CHECK((yr == by_columns).all());
+    std::vector<T> wide(static_cast<std::size_t>(x.size() * 2));
+    Eigen::Map<A, 0, Eigen::Stride<Eigen::Dynamic, 2>> strided(wide.data(), x.rows(), x.cols(),
+                                                               Eigen::Stride<Eigen::Dynamic, 2>(x.rows() * 2, 2));
+    strided = x;
+    xact::forward(xact::softmax{}, strided, strided);
+    CHECK((A(strided) == by_columns).all());
+    A inplace = x;
+    xact::forward(xact::softmax{}, inplace, inplace);
+    CHECK((inplace == by_columns).all());
+
+    // a 1-D object is one vector, whatever its orientation; so is the pointer form
+    const Eigen::Matrix<T, 1, Eigen::Dynamic> row = x.col(0).matrix().transpose();
+    const Eigen::Matrix<T, 1, Eigen::Dynamic> row_y = xact::forward(xact::softmax{}, row);
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+        CHECK(same_bits(row_y(i), by_columns(i, 0)));
+    std::vector<T> p(x.data(), x.data() + x.size()), q(p.size());
+    xact::forward(xact::softmax{}, p.data(), q.data(), static_cast<std::size_t>(x.rows()),
+                  static_cast<std::size_t>(x.cols()));
+    CHECK(std::equal(q.begin(), q.end(), by_columns.data()));
+}
+
+TEMPLATE_TEST_CASE("softmax special vectors", "[softmax]", float, double)
+{
+    using T = TestType;
+    using V = Eigen::Array<T, Eigen::Dynamic, 1>;
+    const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    V masked(4);
+    masked << -inf, -inf, -inf, -inf;
+    CHECK(xact::forward(xact::softmax{}, masked).isNaN().all());
+    CHECK((xact::forward(xact::softmax{xact::masked_zero}, masked) == T(0)).all());
+    CHECK((xact::forward(xact::log_softmax{xact::masked_zero}, masked) == -inf).all());
+
+    V partly(4);
+    partly << T(1), -inf, T(2), -inf;
+    const V y = xact::forward(xact::softmax{}, partly);
+    CHECK(y(1) == T(0));
+    CHECK(y(3) == T(0));
+    CHECK(y(0) + y(2) == Approx(1));
+    CHECK(xact::forward(xact::log_softmax{}, partly)(1) == -inf);
+
+    V with_nan(3);
+    with_nan << T(1), nan, T(2);
+    CHECK(xact::forward(xact::softmax{}, with_nan).isNaN().all());
+    CHECK(xact::forward(xact::log_softmax{}, with_nan).isNaN().all());
+
+    V with_inf(4);
+    with_inf << T(1), inf, T(3), inf;
+    const V yi = xact::forward(xact::softmax{}, with_inf);
+    CHECK(yi(0) == T(0));
+    CHECK(yi(1) == T(0.5));
+    CHECK(yi(3) == T(0.5));
+
+    V huge(3);
+    huge << std::numeric_limits<T>::max(), T(0), -std::numeric_limits<T>::max();
+    const V yh = xact::forward(xact::softmax{}, huge);
+    CHECK(yh(0) == T(1));
+    CHECK(yh(1) == T(0));
+
+    V empty(0);
+    CHECK(xact::forward(xact::softmax{}, empty).size() == 0);
+}
+
+TEMPLATE_TEST_CASE("softmax and log_softmax backward", "[softmax]", float, double)
+{
+    using T = TestType;
+    using A = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
+    for (Eigen::Index n : {1, 5, 16, 31, 200}) {
+        const A x = random_matrix<T>(n, 2, T(4), static_cast<unsigned>(n));
+        const A dy = random_matrix<T>(n, 2, T(1), static_cast<unsigned>(n + 100)) - A::Constant(n, 2, 0).array();
+        A dx(n, 2), dx_out(n, 2), ldx(n, 2), ldx_out(n, 2);
+        xact::backward(xact::softmax{}, x, dy, dx);
+        xact::backward_from_output(xact::softmax{}, xact::forward(xact::softmax{}, x), dy, dx_out);
+        xact::backward(xact::log_softmax{}, x, dy, ldx);
+        xact::backward_from_output(xact::log_softmax{}, xact::forward(xact::log_softmax{}, x), dy, ldx_out);
+        for (Eigen::Index c = 0; c < 2; ++c) {
+            const auto ref = xact_ref::softmax_vjp(column(x, c), column(dy, c));
+            const auto lref = xact_ref::log_softmax_vjp(column(x, c), column(dy, c));
+            real scale = 0, lscale = 0;
+            for (Eigen::Index r = 0; r < n; ++r) {
+                scale = std::max(scale, std::fabs(ref[r]));
+                lscale = std::max(lscale, std::fabs(lref[r]) + std::fabs(dy(r, c)));
+            }
+            for (Eigen::Index r = 0; r < n; ++r) {
+                INFO("n = " << n << ", r = " << r);
+                const real tol = 16 * n * std::numeric_limits<T>::epsilon();
+                CHECK(std::fabs(dx(r, c) - ref[r]) <= tol * (scale + std::fabs(dy(r, c))));
+                CHECK(std::fabs(dx_out(r, c) - ref[r]) <= tol * (scale + std::fabs(dy(r, c))));
+                CHECK(std::fabs(ldx(r, c) - lref[r]) <= tol * lscale);
+                CHECK(std::fabs(ldx_out(r, c) - lref[r]) <= tol * lscale);
+            }
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("softmax properties", "[softmax]", float, double)
+{
+    using T = TestType;
+    using V = Eigen::Array<T, Eigen::Dynamic, 1>;
+    const auto small_vector = [] {
+        const auto v = *rc::gen::container<std::vector<int>>(rc::gen::inRange(-5000, 5000));
+        RC_PRE(!v.empty());
+        V x(static_cast<Eigen::Index>(v.size()));
+        for (std::size_t i = 0; i < v.size(); ++i)
+            x(static_cast<Eigen::Index>(i)) = T(v[i]) / T(1000);
+        return x;
+    };
+    rc::prop("sums to 1 and lies in [0, 1]", [&] {
+        const V y = xact::forward(xact::softmax{}, small_vector());
+        RC_ASSERT(std::fabs(y.sum() - T(1)) <= T(y.size()) * std::numeric_limits<T>::epsilon());
+        RC_ASSERT((y >= T(0)).all() && (y <= T(1)).all());
+    });
+    rc::prop("is invariant to a shift", [&] {
+        const V x = small_vector();
+        const T c = T(*rc::gen::inRange(-100, 100));
+        const V a = xact::forward(xact::softmax{}, x), b = xact::forward(xact::softmax{}, (x + c).eval());
+        RC_ASSERT(((a - b).abs() <= 64 * std::numeric_limits<T>::epsilon() * (T(1) + std::fabs(c)) * a.abs().max(T(1e-3)))
+                      .all());
+    });
+    rc::prop("backward is the finite-difference VJP of the reference", [&] {
+        const V x = small_vector();
+        const V dy = small_vector().head(std::min<Eigen::Index>(x.size(), 1)).replicate(x.size(), 1);
+        for (bool log : {false, true}) {
+            V dx(x.size());
+            if (log)
+                xact::backward(xact::log_softmax{}, x, dy, dx);
+            else
+                xact::backward(xact::softmax{}, x, dy, dx);
+            // d/dx_j of sum_i dy_i f_i(x) by central differences
+            for (Eigen::Index j = 0; j < x.size(); ++j) {
+                std::vector<real> xp(x.data(), x.data() + x.size()), xm = xp;
+                const real h = 1e-6L;
+                xp[static_cast<std::size_t>(j)] += h;
+                xm[static_cast<std::size_t>(j)] -= h;
+                const auto fp = log ? xact_ref::log_softmax(xp) : xact_ref::softmax(xp);
+                const auto fm = log ? xact_ref::log_softmax(xm) : xact_ref::softmax(xm);
+                real fd = 0;
+                for (Eigen::Index i = 0; i < x.size(); ++i)
+                    fd += dy(i) * (fp[static_cast<std::size_t>(i)] - fm[static_cast<std::size_t>(i)]) / (2 * h);
+                RC_ASSERT(std::fabs(dx(j) - fd) <= 1e-4L * (1 + std::fabs(fd)) * x.size());
+            }
+        }
+    });
+}
