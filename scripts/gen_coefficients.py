@@ -137,4 +137,4 @@ def emit_root(name, fp, guess, a, b, degs):
 if __name__ == '__main__':
     emit_root("gelu'", gelu_prime, -0.75, -0.5, 0.4, {'float': 8, 'double': 16})
     emit_root("silu'", silu_prime, -1.28, -0.5, 0.4, {'float': 8, 'double': 16})
-    emit_root("gelu_tanh'", gelu_tanh_prime, -0.75, -0.5, 0.4, {'float': 9, 'double': 16})
+    emit_root("gelu_tanh'", gelu_tanh_prime, -0.75, -0.75, 0.45, {'float': 10, 'double': 18})

@@ -5,7 +5,7 @@ doubles, so the C++ side evaluates exactly the same points.
 
     python3 tests/reference/mpmath_table.py > /tmp/table.inc    (mpmath 1.3.0)
 
-then replace the block between "BEGIN TABLE" and "END TABLE" in test_reference.cpp with it.
+then replace the lines from "// BEGIN TABLE" to "// END TABLE" in test_reference.cpp with it.
 The definitions here are written from the mathematics again, independently of the C++.
 """
 import random

@@ -2,7 +2,7 @@
 // tail points (where float and double underflow), next to the roots of f' (where f' cancels)
 // and at ordinary points, to a relative error of a few units of 2^-64.
 //
-// The table between BEGIN TABLE and END TABLE is the output of
+// The table (from the "BEGIN TABLE" line to the "END TABLE" line) is the output of
 //     python3 tests/reference/mpmath_table.py
 // run with mpmath 1.3.0 (mp.dps = 50, values printed to 30 significant digits). Inputs are
 // doubles printed by Python's repr, so C++ reads back the same doubles mpmath evaluated.

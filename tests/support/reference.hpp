@@ -281,8 +281,6 @@ struct root_series {
             d[k] = real(k + 1) * f[k + 1];
     }
 
-    real x0() const { return static_cast<real>(hi) + static_cast<real>(mid) + lo; }
-
     // x - x0 for x = xhi + xlo near the root: xhi - hi is exact there (Sterbenz).
     real offset(real xhi, real xlo = 0) const
     {
@@ -299,7 +297,10 @@ struct root_series {
     }
 };
 
-// Roots of f' from mpmath (the generator in tests/reference/test_reference.cpp).
+// Roots r of f' from mpmath 1.3 (mp.dps = 60): r = findroot(f', -0.75) (-1.28 for swish), then
+// hi = float(r), mid = float(r - hi), lo = r - hi - mid printed to 25 digits (f' written as in
+// tests/reference/mpmath_table.py; test_reference.cpp checks f' at the doubles and floats
+// nearest each root against mpmath).
 inline const root_series& gelu_root()
 {
     static const root_series s = [] {

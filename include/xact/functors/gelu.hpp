@@ -12,6 +12,7 @@
 
 #include "../math/erfc.hpp"
 #include "../math/exp.hpp"
+#include "../math/logistic.hpp"
 
 namespace xact {
 
@@ -66,7 +67,12 @@ struct gelu {
         const V s = x * x;
         const V inner = math::fma(x, math::horner(s, C::w), math::splat<V>(0.5));
         const tail_parts<V> t = tail(x);
-        const V d = t.e * (t.h / t.ax - t.ax * math::splat<V>(0.39894228040143267794));
+        // From the scaled exponential, then scaled back: where e^(-x^2/2) is denormal, D is
+        // |x|/sqrt(2 pi) times larger and normal again.
+        using T = math::scalar_t<V>;
+        constexpr int shift = math::logistic_shift<T>;
+        const V d = (t.es * (t.h / t.ax - t.ax * math::splat<V>(0.39894228040143267794))) *
+                    math::splat<V>(std::ldexp(1.0, -shift));
         const V outer = math::select(x < math::splat<V>(0), d, math::splat<V>(1) - d);
         const V r = math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer);
         const V dr = (x - V(C::root_hi)) - V(C::root_lo);
@@ -79,7 +85,7 @@ private:
 
     template <class V>
     struct tail_parts {
-        V ax, e, h; // |x| (clamped), e^(-x^2/2), H(|x|/sqrt2)
+        V ax, e, es, h; // |x| (clamped), e^(-x^2/2), the same times 2^logistic_shift, H(|x|/sqrt2)
     };
 
     template <class V>
@@ -88,7 +94,8 @@ private:
         using C = detail::gelu_coefficients<math::scalar_t<V>>;
         const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
         const V ax = math::abs(xc);
-        return {ax, math::exp_neg_half_square(xc), math::erfc_scaled_h(ax * math::splat<V>(0.70710678118654752440))};
+        const auto e = math::exp_with_scaled(math::neg_half_square(xc), math::logistic_shift<math::scalar_t<V>>);
+        return {ax, e.value, e.scaled, math::erfc_scaled_h(ax * math::splat<V>(0.70710678118654752440))};
     }
 };
 

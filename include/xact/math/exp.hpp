@@ -21,9 +21,10 @@ struct exp_constants<float> {
     static constexpr float ln2_hi = 0.693145751953125f; // 15 significant bits: n * ln2_hi is exact
     static constexpr float ln2_lo = 1.42860682030941723212e-06f;
     static constexpr float log2e = 1.44269504088896341f;
-    static constexpr float exp_lo = -110.0f, exp_hi = 89.0f;       // beyond: 0 and inf
+    // Below exp_lo even e^x 2^64 (exp_with_scaled) is 0; above exp_hi e^x is inf.
+    static constexpr float exp_lo = -150.0f, exp_hi = 89.0f;
     static constexpr float expm1_lo = -26.0f, expm1_hi = 89.0f;    // beyond: -1 and inf
-    static constexpr float scale_down = -64.0f;                    // second scaling step
+    static constexpr float scale_down = -100.0f;                   // second scaling step
     static constexpr float q[] = {0.5f, 0.1666666716337204f, 0.04166645556688309f, 0.00833331048488617f,
                                   0.0013934532180428505f, 0.00019891970441676676f};
 };
@@ -33,7 +34,7 @@ struct exp_constants<double> {
     static constexpr double ln2_hi = 6.93147180369123816490e-01; // 0x3fe62e42fee00000
     static constexpr double ln2_lo = 1.90821492927058770002e-10;
     static constexpr double log2e = 1.44269504088896338700e+00;
-    static constexpr double exp_lo = -750.0, exp_hi = 710.0;
+    static constexpr double exp_lo = -840.0, exp_hi = 710.0;
     static constexpr double expm1_lo = -60.0, expm1_hi = 710.0;
     static constexpr double scale_down = -512.0;
     static constexpr double q[] = {0.5, 0.1666666666666667, 0.04166666666666667, 0.008333333333325551,
@@ -121,14 +122,28 @@ XACT_INLINE V exp(double_word<V> z) noexcept
     return math::fma(e, z.lo, e);
 }
 
+// e^(hi + lo) and e^(hi + lo) 2^shift (see exp_with_scaled), for hi <= 0.
+template <class V>
+XACT_INLINE exp_scaled_pair<V> exp_with_scaled(double_word<V> z, int shift) noexcept
+{
+    const auto p = math::exp_with_scaled(z.hi, shift);
+    return {math::fma(p.value, z.lo, p.value), math::fma(p.scaled, z.lo, p.scaled)};
+}
+
 // e^(-x^2 / 2) with x^2 carried exactly, so the tail keeps full relative accuracy (rounding
 // x^2 first would cost about x^2/2 ULP). |x| beyond the underflow point gives 0.
 template <class V>
-XACT_INLINE V exp_neg_half_square(V x) noexcept
+XACT_INLINE double_word<V> neg_half_square(V x) noexcept
 {
     using T = scalar_t<V>;
     const auto sq = math::two_prod(x, x);
-    return math::exp(double_word<V>{sq.hi * V(T(-0.5)), sq.lo * V(T(-0.5))});
+    return {sq.hi * V(T(-0.5)), sq.lo * V(T(-0.5))};
+}
+
+template <class V>
+XACT_INLINE V exp_neg_half_square(V x) noexcept
+{
+    return math::exp(math::neg_half_square(x));
 }
 
 } // namespace xact::math
