@@ -169,7 +169,8 @@ result train(const Act& act, const data_set& data, const options& opt)
     for (std::size_t k = 0; k < depth; ++k) {
         z[k].resize(layers[k].w.rows(), n);
         dz[k].resizeLike(z[k]);
-        da[k].resizeLike(a[k]);
+        if (k > 0)
+            da[k].resizeLike(a[k]); // dL/da, not needed for the input a[0]
         if (k + 1 < depth)
             a[k + 1].resizeLike(z[k]);
     }

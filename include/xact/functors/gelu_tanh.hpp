@@ -76,7 +76,7 @@ private:
         using T = math::scalar_t<V>;
         using C = detail::gelu_tanh_coefficients<T>;
         const V xc = math::clamp(x, math::splat<V>(-C::limit), math::splat<V>(C::limit));
-        const math::split_constant<T> kk(k), c(sqrt_8_over_pi);
+        constexpr math::split_constant<T> kk(k), c(sqrt_8_over_pi);
         const auto x2 = math::two_prod(xc, xc);
         auto t = math::two_prod(V(kk.hi), x2.hi);                     // k x^2
         t.lo = math::fma(V(kk.hi), x2.lo, math::fma(V(kk.lo), x2.hi, t.lo));

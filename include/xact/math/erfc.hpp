@@ -59,10 +59,32 @@ XACT_INLINE T piece_coefficient(const T (&row)[P], T piece) noexcept
     return row[static_cast<std::size_t>(piece)];
 }
 
+// Eight pieces fit one AVX-512 register (or one AVX2 register of floats): a lane permute picks
+// each lane's coefficient far faster than a gather from memory.
 template <class T, class A, std::size_t P>
 XACT_INLINE xsimd::batch<T, A> piece_coefficient(const T (&row)[P], const xsimd::batch<T, A>& piece) noexcept
 {
-    return xsimd::batch<T, A>::gather(row, xsimd::to_int(piece));
+    static_assert(P == 8, "eight pieces");
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        // piece + 2^mantissa holds the index in its low bits, which is all a permute reads
+        if constexpr (std::is_same_v<T, float>)
+            return _mm512_permutexvar_ps(_mm512_castps_si512(piece + xsimd::batch<T, A>(8388608.0f)),
+                                         _mm512_castps256_ps512(_mm256_loadu_ps(row)));
+        else
+            return _mm512_permutexvar_pd(_mm512_castpd_si512(piece + xsimd::batch<T, A>(4503599627370496.0)),
+                                         _mm512_loadu_pd(row));
+    } else
+#endif
+#if XSIMD_WITH_AVX2
+    if constexpr (std::is_base_of_v<xsimd::avx2, A> && std::is_same_v<T, float>) {
+        return _mm256_permutevar8x32_ps(_mm256_loadu_ps(row),
+                                        _mm256_castps_si256(piece + xsimd::batch<T, A>(8388608.0f)));
+    } else
+#endif
+    {
+        return xsimd::batch<T, A>::gather(row, xsimd::to_int(piece));
+    }
 }
 
 } // namespace detail

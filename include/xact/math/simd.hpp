@@ -234,6 +234,8 @@ template <class T>
 struct split_constant {
     T hi, lo;
     constexpr explicit split_constant(long double c) noexcept : hi(T(c)), lo(T(c - static_cast<long double>(T(c)))) {}
+    // A runtime parameter: double arithmetic is exact here (and far cheaper than x87).
+    constexpr explicit split_constant(double c) noexcept : hi(T(c)), lo(T(c - double(T(c)))) {}
 };
 
 // x * c for a parameter c given in double, with c carried as hi + lo so that the product is
