@@ -13,11 +13,7 @@ TEMPLATE_TEST_CASE("swish", "[swish]", float, double)
             const xact::swish f(beta);
             const auto ref = [beta](xact_ref::real x) { return xact_ref::swish(x, beta); };
             const auto refp = [beta](xact_ref::real x) { return xact_ref::swish_prime(x, beta); };
-            const auto xs = sweep_inputs<T>();
-            const auto e = measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); }, ref,
-                                      [](T got, xact_ref::real want) { return ulp_error(got, want); });
-            const auto d = measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::derivative(f, x, y, n); }, refp,
-                                      [](T got, xact_ref::real want) { return ulp_error(got, want); });
+            const auto [e, d] = measure_functor<T>(f, ref, refp);
             INFO("beta = " << beta << ": forward " << e.describe() << "; derivative " << d.describe());
             CHECK(e.max <= 4);
             CHECK(d.max <= 8);
@@ -33,22 +29,7 @@ TEMPLATE_TEST_CASE("swish", "[swish]", float, double)
     }
     SECTION("the beta gradient matches a finite difference")
     {
-        rc::prop("d beta", [] {
-            const auto x = *rc::gen::container<std::vector<T>>(
-                rc::gen::map(rc::gen::inRange(-5000, 5000), [](int i) { return T(i) / T(1000); }));
-            const auto dy = *rc::gen::container<std::vector<T>>(
-                x.size(), rc::gen::map(rc::gen::inRange(-1000, 1000), [](int i) { return T(i) / T(1000); }));
-            const double beta = 1.3;
-            std::vector<T> dx(x.size());
-            T d_beta = T(-1);
-            xact::backward(xact::swish(beta), x.data(), dy.data(), dx.data(), x.size(), d_beta);
-            xact_ref::real want = 0, scale = 0;
-            for (std::size_t i = 0; i < x.size(); ++i) {
-                const xact_ref::real h = 1e-6L;
-                want += dy[i] * (xact_ref::swish(x[i], beta + h) - xact_ref::swish(x[i], beta - h)) / (2 * h);
-                scale += std::fabs(dy[i]) * (1 + x[i] * x[i]);
-            }
-            RC_ASSERT(std::fabs(d_beta - want) <= 1e-4L * (1 + scale));
-        });
+        check_parameter_gradient<T>("d beta", 1.3, [](double b) { return xact::swish(b); },
+                                    [](xact_ref::real x, xact_ref::real b) { return xact_ref::swish(x, b); });
     }
 }

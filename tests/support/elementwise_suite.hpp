@@ -34,6 +34,41 @@ template <class F>
 struct has_from_output<F, std::void_t<decltype(std::declval<const F&>().derivative_from_output(0.0f))>>
     : std::true_type {};
 
+// Forward and derivative errors in ULPs over the sweep inputs, for one parameter setting.
+template <class T, class F, class Ref, class RefPrime>
+std::pair<error_stats, error_stats> measure_functor(const F& f, Ref ref, RefPrime ref_prime)
+{
+    const auto xs = sweep_inputs<T>();
+    const auto ulps = [](T got, real want) { return ulp_error(got, want); };
+    return {measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); }, ref, ulps),
+            measure<T>(xs, [&](const T* x, T* y, std::size_t n) { xact::derivative(f, x, y, n); }, ref_prime, ulps)};
+}
+
+// The parameter gradient of elu (alpha) or swish (beta) against a central difference of the
+// reference in the parameter, over random x and dy; dx must be dy * f'(x) bit for bit.
+// `make(p)` builds the functor, `ref(x, p)` is the reference f.
+template <class T, class Make, class Ref>
+void check_parameter_gradient(const char* description, double p, Make make, Ref ref)
+{
+    rc::prop(description, [=] {
+        const auto x = *rc::gen::container<std::vector<T>>(
+            rc::gen::map(rc::gen::inRange(-5000, 5000), [](int i) { return T(i) / T(1000); }));
+        const auto dy = *rc::gen::container<std::vector<T>>(
+            x.size(), rc::gen::map(rc::gen::inRange(-1000, 1000), [](int i) { return T(i) / T(1000); }));
+        std::vector<T> dx(x.size());
+        T d_param = T(-1);
+        xact::backward(make(p), x.data(), dy.data(), dx.data(), x.size(), d_param);
+        real want = 0, scale = 0;
+        const real h = 1e-6L;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            want += dy[i] * (ref(x[i], p + h) - ref(x[i], p - h)) / (2 * h);
+            scale += std::fabs(dy[i]) * (1 + real(x[i]) * x[i]);
+            RC_ASSERT(same_bits(dx[i], T(dy[i] * make(p).derivative(x[i]))));
+        }
+        RC_ASSERT(std::fabs(d_param - want) <= 1e-4L * (1 + scale));
+    });
+}
+
 template <class T, class F>
 void run_elementwise_suite(const elementwise_spec<F>& s)
 {

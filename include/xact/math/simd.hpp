@@ -244,7 +244,10 @@ template <class V>
 XACT_INLINE V scale(V x, const split_constant<scalar_t<V>>& c) noexcept
 {
     using T = scalar_t<V>;
-    const V p = math::mul0(x, V(c.hi));
+    // Branches on the parameter, not on values: they are decided once per call.
+    const V p = c.hi == T(0) ? math::mul0(x, V(c.hi)) : x * V(c.hi);
+    if (c.lo == T(0))
+        return p;
     return math::select(math::abs(x) <= V(std::numeric_limits<T>::max()), math::fma(x, V(c.lo), p), p);
 }
 
