@@ -4,7 +4,9 @@
 // The derivative reads x; from the output (alpha > 0) it reads y: 1 for y > 0, y + alpha.
 // d elu / d alpha = e^x - 1 for x <= 0, else 0.
 // Limits: elu(-inf) = -alpha, elu'(-inf) = 0. NaN -> NaN.
-// Measured max error: see the README's accuracy table (bound 4 ULP forward, 8 derivative).
+// Measured max error (tests/functors/test_elu.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 1.00 ULP (float), 1.06 (double); derivative 0.96, 0.96. Bounds: 4 and 8 ULP.
 #pragma once
 
 #include "../math/exp.hpp"

@@ -8,6 +8,9 @@
 //   near the root x0 = -0.75179 of gelu': (x - x0) P(x - x0), x0 in two parts.
 // The derivative reads x (gelu' is not a function of y: no backward_from_output).
 // Limits: gelu(-inf) = -0, gelu(inf) = inf, gelu'(-inf) = 0, gelu'(inf) = 1. NaN -> NaN.
+// Measured max error (tests/functors/test_gelu.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 3.03 ULP (float), 2.73 (double); derivative 3.75, 2.92. Bounds: 4 and 8 ULP.
 #pragma once
 
 #include "../math/erfc.hpp"

