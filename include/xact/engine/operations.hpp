@@ -86,13 +86,11 @@ template <class F, class T>
 void for_each_vector(const F& f, const view<T>& v, std::vector<strided<T>>& out, std::size_t& length)
 {
     out.clear();
-    if (v.is_vector || v.rows == 1 || v.cols == 1) {
-        if (v.is_vector) {
-            length = static_cast<std::size_t>(v.size());
-            if (length > 0)
-                out.push_back({v.data, v.rows == 1 ? v.sc : v.sr});
-            return;
-        }
+    if (v.is_vector) { // a 1-D object is one vector, whatever its orientation
+        length = static_cast<std::size_t>(v.size());
+        if (length > 0)
+            out.push_back({v.data, v.rows == 1 ? v.sc : v.sr});
+        return;
     }
     const bool by_rows = f.rowwise();
     length = static_cast<std::size_t>(by_rows ? v.cols : v.rows);
