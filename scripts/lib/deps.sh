@@ -33,6 +33,8 @@ xact_require_packages() {
 
 # native:   -march=native (XACT_NATIVE=ON); tests, benchmarks, examples and package tests.
 # baseline: no architecture flags at all (SSE2 on x86-64); tests only.
+# sanitize: -march=native with AddressSanitizer and UndefinedBehaviorSanitizer; tests only, any
+#           finding fails the test.
 xact_configure() {
   local flavour=$1 build=$2 root
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -42,7 +44,10 @@ xact_configure() {
                    -DXACT_PACKAGE_TESTS=ON) ;;
     baseline) args+=(-DXACT_NATIVE=OFF -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
                      -DXACT_PACKAGE_TESTS=OFF) ;;
-    *) echo "xact: unknown build '$flavour' (native or baseline)" >&2; return 2 ;;
+    sanitize) args+=(-DXACT_NATIVE=ON -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
+                     -DXACT_PACKAGE_TESTS=OFF
+                     "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer") ;;
+    *) echo "xact: unknown build '$flavour' (native, baseline or sanitize)" >&2; return 2 ;;
   esac
   # Ninja when there is one, for a new tree; an existing tree keeps its generator.
   if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null 2>&1; then
