@@ -1,0 +1,9 @@
+# cmake -DPROGRAM=<path> -P expect_abort.cmake: the program must fail (abort) and print the
+# message of the error it hit.
+execute_process(COMMAND ${PROGRAM} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(result EQUAL 0)
+  message(FATAL_ERROR "expected an abort, the program exited 0:\n${out}${err}")
+endif()
+if(NOT err MATCHES "xact::forward\\(gelu\\): y has shape 3x4, expected 4x3")
+  message(FATAL_ERROR "expected the error message on stderr, got:\n${err}")
+endif()
