@@ -234,8 +234,19 @@ template <class T>
 struct split_constant {
     T hi, lo;
     constexpr explicit split_constant(long double c) noexcept : hi(T(c)), lo(T(c - static_cast<long double>(T(c)))) {}
-    // A runtime parameter: double arithmetic is exact here (and far cheaper than x87).
-    constexpr explicit split_constant(double c) noexcept : hi(T(c)), lo(T(c - double(T(c)))) {}
+    // A runtime parameter: double arithmetic is exact here (and far cheaper than x87). lo is
+    // given hi's sign (hi one step toward 0 if need be), so that x * hi + x * lo never meets
+    // inf - inf at x = +-inf.
+    explicit split_constant(double c) noexcept : hi(T(c)), lo(T(c - double(T(c))))
+    {
+        if (lo != T(0) && (lo < T(0)) != (hi < T(0))) {
+            bits_t<T> b;
+            std::memcpy(&b, &hi, sizeof b);
+            --b; // one step toward 0 (sign and magnitude)
+            std::memcpy(&hi, &b, sizeof b);
+            lo = T(c - double(hi));
+        }
+    }
 };
 
 // x * c for a parameter c given in double, with c carried as hi + lo so that the product is
@@ -248,7 +259,7 @@ XACT_INLINE V scale(V x, const split_constant<scalar_t<V>>& c) noexcept
     const V p = c.hi == T(0) ? math::mul0(x, V(c.hi)) : x * V(c.hi);
     if (c.lo == T(0))
         return p;
-    return math::select(math::abs(x) <= V(std::numeric_limits<T>::max()), math::fma(x, V(c.lo), p), p);
+    return math::fma(x, V(c.lo), p); // lo has hi's sign: +-inf stays +-inf
 }
 
 // Horner's scheme over a coefficient array (c[0] + c[1] x + ...).
