@@ -1,22 +1,42 @@
-// xact-bench: throughput of every activation, forward and backward, for float and double,
-// against the plain scalar loop a user would write with <cmath> and against a memory-bound
-// ceiling (memcpy for forward, dx = dy * x for backward). One thread.
+// xact-bench: throughput and accuracy of every activation, in every direction, for float and
+// double, beside its peers (oneDNN, XNNPACK, PyTorch: those found at build time), an Eigen
+// array expression, the plain scalar loop a user would write with <cmath>, and a memory-bound
+// ceiling (memcpy for forward and derivative, dx = dy * x for the backward directions).
+// One thread everywhere.
 //
-//   xact-bench [--filter SUBSTR] [--sizes 4096,65536] [--type float|double|all]
-//              [--repetitions N] [--min-time MS] [--quick] [--csv | --json]
+//   xact-bench [--filter SUBSTR] [--sizes 65536,16777216] [--type float|double|all]
+//              [--repetitions N] [--min-time MS] [--quick] [--csv | --json] [--threads N]
 //
 // --filter keeps the cases whose "function/direction" contains SUBSTR ("gelu/", "backward").
 // Each measurement runs its kernel repeatedly for about --min-time milliseconds in all, split
-// over --repetitions timed runs; min and median time per call are reported. Throughput counts
-// n elements; bytes are reads + writes (2n values forward, 3n backward). Softmax and
-// log_softmax treat the n elements as one vector. The ratios on xact's rows are its throughput
-// over the scalar loop's ("vs scalar", a speedup) and over the ceiling's ("vs ceiling", about 1
-// at best for a memory-bound function).
+// over --repetitions timed runs; min and median time per call are reported, and "noise" is
+// median / min - 1. Throughput counts the elements; bytes are reads + writes (2 values per
+// element forward and derivative, 3 backward). softmax and log_softmax normalise vectors of
+// 1000 and of 32000 elements, as many as fit in N (at least one).
+//
+// Accuracy: "max ulp" is the largest error over the first 65536 elements of the run's inputs
+// (whole vectors for softmax) against the long double reference of tests/support/reference.hpp,
+// in ULPs of T for forward; the other directions use the tests' mixed metric, ULPs except where
+// the exact result is near 0 (|f'| below max|f'|/1024: next to a root of f', and in the tails of
+// sigmoid', tanh', ...; for softmax, where dx cancels), where the error is absolute, in units of
+// eps * the size of the terms (max|f'| |dy|; for softmax the tests' vjp scale). The
+// backward_from_output reference is the exact derivative as a function of the y every library
+// is given (xact's forward output), so it judges the backward arithmetic, not y's rounding.
+// backward_parameter is judged on dx only.
+//
+// Ratios on xact's rows: its throughput over the fastest peer's (oneDNN, XNNPACK or PyTorch),
+// over the scalar loop's, and over the ceiling's (about 1 at best for a memory-bound function).
+#include "peers/peers.hpp"
+#include "support/reference.hpp"
+#include "support/ulp.hpp"
+
+#include <xact/parallel.hpp>
 #include <xact/xact.hpp>
 
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -38,154 +58,69 @@
 
 namespace {
 
-// ---- the cases --------------------------------------------------------------------------------
+using namespace xact_bench;
+using xact_ref::real;
 
-template <class T>
-struct kernels {
-    std::function<void(const T* x, T* y, std::size_t n)> forward;                 // y = f(x)
-    std::function<void(const T* x, const T* dy, T* dx, std::size_t n)> backward;  // dx = dy f'(x)
+// ---- the functions ----------------------------------------------------------------------------
+
+// softmax and log_softmax are measured on vectors of these lengths; element-wise functions have
+// length 0 in the rows.
+const std::size_t axis_lengths[] = {1000, 32000};
+constexpr std::size_t error_sample = 65536;
+
+struct function_info {
+    const char* name;
+    bool axis;
 };
 
-template <class T>
-struct bench_case {
-    std::string name;
-    kernels<T> xact, scalar;
+const function_info functions[] = {
+    {"relu", false},    {"leaky_relu", false}, {"prelu", false}, {"elu", false},  {"gelu", false},
+    {"gelu_tanh", false}, {"sigmoid", false},  {"tanh", false},  {"silu", false}, {"swish", false},
+    {"hardswish", false}, {"softmax", true},   {"log_softmax", true},
 };
 
-// An element-wise function: xact's pointer API against loops over the scalar formulas f and f'.
-template <class T, class F, class Scalar, class ScalarDerivative>
-bench_case<T> elementwise(F f, Scalar fs, ScalarDerivative dfs)
-{
-    return {F::name,
-            {[f](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); },
-             [f](const T* x, const T* dy, T* dx, std::size_t n) { xact::backward(f, x, dy, dx, n); }},
-            // Local copies of the formulas, so that the compiler sees that writes through y cannot
-            // change their captured constants, as in a user's own loop.
-            {[fs](const T* x, T* y, std::size_t n) {
-                 const Scalar f_local = fs;
-                 for (std::size_t i = 0; i < n; ++i)
-                     y[i] = f_local(x[i]);
-             },
-             [dfs](const T* x, const T* dy, T* dx, std::size_t n) {
-                 const ScalarDerivative df_local = dfs;
-                 for (std::size_t i = 0; i < n; ++i)
-                     dx[i] = dy[i] * df_local(x[i]);
-             }}};
-}
+const direction directions[] = {direction::forward, direction::derivative, direction::backward,
+                                direction::backward_from_output, direction::backward_parameter};
 
-// An axis function over one vector of n elements.
-template <class T, class F>
-bench_case<T> axis(F f, kernels<T> scalar)
-{
-    return {F::name,
-            {[f](const T* x, T* y, std::size_t n) { xact::forward(f, x, y, n); },
-             [f](const T* x, const T* dy, T* dx, std::size_t n) { xact::backward(f, x, dy, dx, n); }},
-            std::move(scalar)};
-}
+// The long double reference of an element-wise function: f, f', f' as a function of y, and
+// max |f'| (the scale of the mixed metric for the derivative directions).
+struct elementwise_reference {
+    std::function<real(real)> f, df, df_from_y;
+    real max_prime = 1;
+};
 
-// The textbook softmax: subtract the maximum, exponentiate, divide by the sum.
-template <class T>
-void scalar_softmax(const T* x, T* y, std::size_t n)
+elementwise_reference reference_of(const std::string& name)
 {
-    T m = x[0];
-    for (std::size_t i = 1; i < n; ++i)
-        m = std::max(m, x[i]);
-    T sum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        y[i] = std::exp(x[i] - m);
-        sum += y[i];
-    }
-    for (std::size_t i = 0; i < n; ++i)
-        y[i] /= sum;
-}
-
-template <class T>
-void scalar_log_softmax(const T* x, T* y, std::size_t n)
-{
-    T m = x[0];
-    for (std::size_t i = 1; i < n; ++i)
-        m = std::max(m, x[i]);
-    T sum = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        sum += std::exp(x[i] - m);
-    const T log_sum = std::log(sum);
-    for (std::size_t i = 0; i < n; ++i)
-        y[i] = x[i] - m - log_sum;
-}
-
-template <class T>
-void scalar_softmax_backward(const T* x, const T* dy, T* dx, std::size_t n)
-{
-    scalar_softmax(x, dx, n); // dx = y (dy - <dy, y>)
-    T dot = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        dot += dy[i] * dx[i];
-    for (std::size_t i = 0; i < n; ++i)
-        dx[i] *= dy[i] - dot;
-}
-
-template <class T>
-void scalar_log_softmax_backward(const T* x, const T* dy, T* dx, std::size_t n)
-{
-    scalar_softmax(x, dx, n); // dx = dy - softmax(x) sum(dy)
-    T sum = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        sum += dy[i];
-    for (std::size_t i = 0; i < n; ++i)
-        dx[i] = dy[i] - dx[i] * sum;
-}
-
-template <class T>
-std::vector<bench_case<T>> all_cases()
-{
-    using std::exp;
-    const T pi = T(3.14159265358979323846);
-    const T sqrt2 = std::sqrt(T(2)), inv_sqrt_2pi = T(1) / std::sqrt(T(2) * pi);
-    const T k = std::sqrt(T(2) / pi), c = T(0.044715);
-    const T leak = T(0.01), prelu_alpha = T(0.25), elu_alpha = T(1), beta = T(1.5);
-    const auto sigmoid = [](T x) { return T(1) / (T(1) + exp(-x)); };
-
-    return {
-        elementwise<T>(xact::relu{}, [](T x) { return x > 0 ? x : T(0); }, [](T x) { return x > 0 ? T(1) : T(0); }),
-        elementwise<T>(xact::leaky_relu{0.01}, [=](T x) { return x > 0 ? x : leak * x; },
-                       [=](T x) { return x > 0 ? T(1) : leak; }),
-        elementwise<T>(xact::prelu{0.25}, [=](T x) { return x > 0 ? x : prelu_alpha * x; },
-                       [=](T x) { return x > 0 ? T(1) : prelu_alpha; }),
-        elementwise<T>(xact::elu{1.0}, [=](T x) { return x > 0 ? x : elu_alpha * (exp(x) - T(1)); },
-                       [=](T x) { return x > 0 ? T(1) : elu_alpha * exp(x); }),
-        elementwise<T>(xact::gelu{}, [=](T x) { return T(0.5) * x * (T(1) + std::erf(x / sqrt2)); },
-                       [=](T x) {
-                           return T(0.5) * (T(1) + std::erf(x / sqrt2)) + x * inv_sqrt_2pi * exp(-x * x / T(2));
-                       }),
-        elementwise<T>(xact::gelu_tanh{},
-                       [=](T x) { return T(0.5) * x * (T(1) + std::tanh(k * (x + c * x * x * x))); },
-                       [=](T x) {
-                           const T t = std::tanh(k * (x + c * x * x * x));
-                           return T(0.5) * (T(1) + t) + T(0.5) * x * (T(1) - t * t) * k * (T(1) + T(3) * c * x * x);
-                       }),
-        elementwise<T>(xact::sigmoid{}, sigmoid,
-                       [=](T x) {
-                           const T s = sigmoid(x);
-                           return s * (T(1) - s);
-                       }),
-        elementwise<T>(xact::tanh{}, [](T x) { return std::tanh(x); },
-                       [](T x) {
-                           const T t = std::tanh(x);
-                           return T(1) - t * t;
-                       }),
-        elementwise<T>(xact::silu{}, [=](T x) { return x * sigmoid(x); },
-                       [=](T x) {
-                           const T s = sigmoid(x);
-                           return s * (T(1) + x * (T(1) - s));
-                       }),
-        elementwise<T>(xact::swish{1.5}, [=](T x) { return x * sigmoid(beta * x); },
-                       [=](T x) {
-                           const T s = sigmoid(beta * x);
-                           return s + beta * x * s * (T(1) - s);
-                       }),
-        axis<T>(xact::softmax{}, {scalar_softmax<T>, scalar_softmax_backward<T>}),
-        axis<T>(xact::log_softmax{}, {scalar_log_softmax<T>, scalar_log_softmax_backward<T>}),
-    };
+    namespace r = xact_ref;
+    const real leak = leaky_relu_alpha, prelu_a = prelu_alpha, elu_a = elu_alpha, beta = swish_beta;
+    if (name == "relu")
+        return {r::relu, r::relu_prime, [](real y) { return y > 0 ? real(1) : real(0); }};
+    if (name == "leaky_relu")
+        return {[=](real x) { return r::leaky_relu(x, leak); }, [=](real x) { return r::leaky_relu_prime(x, leak); },
+                [=](real y) { return y > 0 ? real(1) : leak; }, r::leaky_relu_max_prime(leak)};
+    if (name == "prelu")
+        return {[=](real x) { return r::prelu(x, prelu_a); }, [=](real x) { return r::prelu_prime(x, prelu_a); },
+                [=](real y) { return y > 0 ? real(1) : prelu_a; }, r::prelu_max_prime(prelu_a)};
+    if (name == "elu") // elu' = y + alpha below 0
+        return {[=](real x) { return r::elu(x, elu_a); }, [=](real x) { return r::elu_prime(x, elu_a); },
+                [=](real y) { return y > 0 ? real(1) : y + elu_a; }, r::elu_max_prime(elu_a)};
+    if (name == "gelu")
+        return {r::gelu, r::gelu_prime, {}, r::gelu_max_prime};
+    if (name == "gelu_tanh")
+        return {r::gelu_tanh, r::gelu_tanh_prime, {}, r::gelu_tanh_max_prime};
+    if (name == "sigmoid")
+        return {r::sigmoid, r::sigmoid_prime, [](real y) { return y * (1 - y); }, r::sigmoid_max_prime};
+    if (name == "tanh")
+        return {r::tanh, r::tanh_prime, [](real y) { return 1 - y * y; }, r::tanh_max_prime};
+    if (name == "silu")
+        return {r::silu, r::silu_prime, {}, r::silu_max_prime};
+    if (name == "swish")
+        return {[=](real x) { return r::swish(x, beta); }, [=](real x) { return r::swish_prime(x, beta); }, {},
+                r::swish_max_prime(beta)};
+    if (name == "hardswish") // x relu6(x + 3) / 6 (XNNPACK's, not an xact function)
+        return {[](real x) { return x * std::min(std::max(x + 3, real(0)), real(6)) / 6; },
+                [](real x) { return x < -3 ? real(0) : x > 3 ? real(1) : (2 * x + 3) / 6; }, {}};
+    throw std::logic_error("xact-bench: no reference for " + name);
 }
 
 // ---- settings ---------------------------------------------------------------------------------
@@ -196,8 +131,9 @@ struct settings {
     std::string filter;
     std::vector<std::size_t> sizes{65536, 16777216};
     std::vector<std::string> types{"float", "double"};
-    int repetitions = 5;
-    double min_time_ms = 50;
+    int repetitions = 3;
+    double min_time_ms = 25;
+    std::size_t threads = 1; // > 1: xact-threads rows, xact on this many threads
     format output = format::table;
 };
 
@@ -207,15 +143,17 @@ struct settings {
         std::fprintf(stderr, "xact-bench: %s\n", message.c_str());
     std::fprintf(message.empty() ? stdout : stderr,
                  "usage: xact-bench [--filter SUBSTR] [--sizes N1,N2,...] [--type float|double|all]\n"
-                 "                  [--repetitions N] [--min-time MS] [--quick] [--csv | --json]\n"
+                 "                  [--repetitions N] [--min-time MS] [--quick] [--csv | --json] [--threads N]\n"
                  "  --filter SUBSTR  keep cases whose \"function/direction\" contains SUBSTR\n"
-                 "                   (\"gelu/\", \"softmax\", \"backward\")\n"
+                 "                   (\"gelu/\", \"softmax\", \"backward\", \"/forward\")\n"
                  "  --sizes LIST     element counts (default 65536,16777216)\n"
                  "  --type T         float, double or all (default all)\n"
-                 "  --repetitions N  timed runs per measurement, min and median reported (default 5)\n"
-                 "  --min-time MS    time per measurement, all its runs together (default 50)\n"
+                 "  --repetitions N  timed runs per measurement, min and median reported (default 3)\n"
+                 "  --min-time MS    time per measurement, all its runs together (default 25)\n"
                  "  --quick          3 repetitions of 5 ms, size 65536 (unless --sizes is given)\n"
-                 "  --csv, --json    machine-readable output instead of the table\n");
+                 "  --csv, --json    machine-readable output instead of the table\n"
+                 "  --threads N      also run xact on N threads (xact::threads(N)): xact-threads rows, with\n"
+                 "                   their speed-up over xact's one-thread row\n");
     std::exit(message.empty() ? 0 : 2);
 }
 
@@ -259,6 +197,8 @@ settings parse(int argc, char** argv)
                 s.min_time_ms = std::max(0.0, std::stod(value()));
             } else if (flag == "--quick") {
                 quick = true;
+            } else if (flag == "--threads") {
+                s.threads = static_cast<std::size_t>(std::max(1, std::stoi(value())));
             } else if (flag == "--csv") {
                 s.output = format::csv;
             } else if (flag == "--json") {
@@ -272,7 +212,7 @@ settings parse(int argc, char** argv)
     }
     if (quick) {
         s.repetitions = std::min(s.repetitions, 3);
-        s.min_time_ms = std::min(s.min_time_ms, 15.0);
+        s.min_time_ms = std::min(s.min_time_ms, 5.0);
         if (!sizes_given)
             s.sizes = {65536};
     }
@@ -287,18 +227,35 @@ struct timing {
     double best_ns, median_ns; // per call
 };
 
+// Makes the compiler assume that memory was read and written here, so that it cannot merge or
+// drop the repeated calls of a kernel it can see (the ceilings' loops).
+inline void clobber_memory()
+{
+#if defined(__GNUC__) || defined(__clang__)
+    asm volatile("" : : : "memory");
+#else
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+}
+
+// The first call warms up (page faults, caches, lazy initialisation) and leaves the result in
+// the output for the accuracy check.
 template <class Run>
 timing measure(const Run& run, const settings& s)
 {
     using clock = std::chrono::steady_clock;
     auto seconds_of = [&](std::size_t calls) {
         const auto start = clock::now();
-        for (std::size_t i = 0; i < calls; ++i)
+        for (std::size_t i = 0; i < calls; ++i) {
             run();
+            clobber_memory();
+        }
         return std::chrono::duration<double>(clock::now() - start).count();
     };
-    seconds_of(1); // warm-up: page faults, caches, branch predictors
-    const double once = std::max(seconds_of(1), 1e-9);
+    double once = seconds_of(1);
+    if (once < 1e-2) // short enough to time one more, warm, call for the estimate
+        once = seconds_of(1);
+    once = std::max(once, 1e-9);
     const double per_repetition = s.min_time_ms * 1e-3 / s.repetitions;
     const auto calls = static_cast<std::size_t>(std::max(1.0, std::ceil(per_repetition / once)));
     std::vector<double> ns(static_cast<std::size_t>(s.repetitions));
@@ -312,11 +269,17 @@ timing measure(const Run& run, const settings& s)
 // ---- results ----------------------------------------------------------------------------------
 
 struct row {
-    std::string function, direction, type, implementation;
-    std::size_t n;
+    std::string function;
+    std::size_t length; // softmax vector length; 0 for element-wise
+    std::string direction, type, library;
+    std::size_t n; // elements
     double bytes;
     timing t;
-    double vs_scalar = 0, vs_ceiling = 0; // on xact's rows only
+    double max_ulp = -1; // < 0: not measured (ceilings)
+    // On xact's rows only (0 when there is nothing to compare with).
+    double vs_peer = 0, vs_scalar = 0, vs_ceiling = 0;
+    std::string best_peer = "";
+    double scaling = 0; // on xact-threads rows: xact's one-thread time over this row's
 };
 
 class progress {
@@ -338,94 +301,241 @@ public:
     void step(const std::string& what)
     {
         ++done_;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
         if (tty_)
-            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", done_, total_, what.c_str());
+            std::fprintf(stderr, "\r\033[K[%zu/%zu %.0fs] %s", done_, total_, seconds, what.c_str());
         else
-            std::fprintf(stderr, "[%zu/%zu] %s\n", done_, total_, what.c_str());
+            std::fprintf(stderr, "[%zu/%zu %.0fs] %s\n", done_, total_, seconds, what.c_str());
         std::fflush(stderr);
     }
 
 private:
     std::size_t total_, done_ = 0;
     bool tty_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-bool selected(const settings& s, const std::string& function, const char* direction)
+bool selected(const settings& s, const std::string& function, direction d)
 {
-    return (function + "/" + direction).find(s.filter) != std::string::npos;
+    return (function + "/" + name_of(d)).find(s.filter) != std::string::npos;
 }
 
 template <class T>
-using buffer = std::vector<T, xsimd::aligned_allocator<T>>;
+using buffer = std::vector<T, xsimd::aligned_allocator<T, 64>>;
 
-// Normwise relative difference: a sanity check that both implementations compute the same.
+// One group of rows: a function in one direction (at one vector length), with every
+// implementation registered for it, xact first.
 template <class T>
-double difference(const buffer<T>& a, const buffer<T>& b)
+struct group {
+    const function_info* function;
+    std::size_t length;
+    direction dir;
+    std::vector<const entry<T>*> entries;
+};
+
+template <class T>
+std::vector<group<T>> plan(const settings& s, registry& r)
 {
-    double diff = 0, scale = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, std::abs(double(a[i]) - double(b[i])));
-        scale = std::max(scale, std::abs(double(b[i])));
+    std::vector<group<T>> groups;
+    for (direction d : directions)
+        for (const function_info& f : functions) {
+            if (!selected(s, f.name, d))
+                continue;
+            std::vector<const entry<T>*> found;
+            for (const char* library : {"xact", "xact-threads", "onednn", "xnnpack", "torch", "eigen", "scalar"})
+                for (const entry<T>& e : r.entries<T>())
+                    if (e.function == f.name && e.dir == d && e.library == library)
+                        found.push_back(&e);
+            if (found.empty())
+                continue;
+            if (f.axis)
+                for (std::size_t length : axis_lengths)
+                    groups.push_back({&f, length, d, found});
+            else
+                groups.push_back({&f, 0, d, found});
+        }
+    return groups;
+}
+
+bool reads_gradient(direction d) { return d != direction::forward && d != direction::derivative; }
+
+// ---- accuracy ---------------------------------------------------------------------------------
+
+// The reference results for the first elements of a group (see the header), and the scale of the
+// mixed metric where it applies (empty otherwise).
+struct expected {
+    std::vector<real> value, scale;
+};
+
+template <class T>
+expected reference_values(const group<T>& g, const problem<T>& p)
+{
+    expected e;
+    if (!g.function->axis) {
+        const std::size_t m = std::min(p.size(), error_sample);
+        const elementwise_reference r = reference_of(g.function->name);
+        e.value.resize(m);
+        if (g.dir != direction::forward)
+            e.scale.resize(m);
+        for (std::size_t i = 0; i < m; ++i) {
+            const real x = p.x[i], dy = p.dy[i];
+            switch (g.dir) {
+            case direction::forward: e.value[i] = r.f(x); break;
+            case direction::derivative: e.value[i] = r.df(x); break;
+            case direction::backward:
+            case direction::backward_parameter: e.value[i] = dy * r.df(x); break;
+            case direction::backward_from_output: e.value[i] = dy * r.df_from_y(p.y[i]); break;
+            }
+            if (g.dir != direction::forward)
+                e.scale[i] = r.max_prime * (g.dir == direction::derivative ? 1 : std::fabs(dy));
+        }
+        return e;
     }
-    return scale > 0 ? diff / scale : diff;
+    const bool log = std::strcmp(g.function->name, "log_softmax") == 0;
+    const std::size_t vectors = std::min(p.vectors, std::max<std::size_t>(1, error_sample / p.length));
+    for (std::size_t v = 0; v < vectors; ++v) {
+        const std::size_t o = v * p.length;
+        std::vector<real> x(p.x + o, p.x + o + p.length), dy(p.dy + o, p.dy + o + p.length), value, scale;
+        if (g.dir == direction::forward) {
+            value = log ? xact_ref::log_softmax(x) : xact_ref::softmax(x);
+        } else if (g.dir == direction::backward) {
+            value = log ? xact_ref::log_softmax_vjp(x, dy) : xact_ref::softmax_vjp(x, dy);
+            scale = log ? xact_ref::log_softmax_vjp_scale(x, dy) : xact_ref::softmax_vjp_scale(x, dy);
+        } else { // from the given y: softmax y (dy - <dy, y>), log_softmax dy - e^y sum(dy)
+            std::vector<real> y(p.y + o, p.y + o + p.length);
+            real dot = 0, dot_abs = 0, sum = 0, sum_abs = 0;
+            for (std::size_t i = 0; i < p.length; ++i) {
+                dot += dy[i] * y[i];
+                dot_abs += std::fabs(dy[i] * y[i]);
+                sum += dy[i];
+                sum_abs += std::fabs(dy[i]);
+            }
+            for (std::size_t i = 0; i < p.length; ++i) {
+                const real s = log ? std::exp(y[i]) : y[i];
+                value.push_back(log ? dy[i] - s * sum : y[i] * (dy[i] - dot));
+                scale.push_back(log ? std::fabs(dy[i]) + s * sum_abs : std::fabs(y[i]) * (std::fabs(dy[i]) + dot_abs));
+            }
+        }
+        e.value.insert(e.value.end(), value.begin(), value.end());
+        e.scale.insert(e.scale.end(), scale.begin(), scale.end());
+    }
+    return e;
 }
 
 template <class T>
-void run_type(const settings& s, const char* type, progress& bar, std::vector<row>& rows)
+double max_error(const T* got, const expected& e)
 {
-    const auto cases = all_cases<T>();
-    const double eps = std::numeric_limits<T>::epsilon();
+    double worst = 0;
+    for (std::size_t i = 0; i < e.value.size(); ++i) {
+        const double err = e.scale.empty() ? xact_test::ulp_error(got[i], e.value[i])
+                                           : xact_test::mixed_error(got[i], e.value[i], e.scale[i]);
+        if (err > worst || std::isnan(err))
+            worst = err;
+    }
+    return worst;
+}
+
+// ---- the run ----------------------------------------------------------------------------------
+
+template <class T>
+void run_type(const settings& s, registry& r, const std::vector<group<T>>& groups, const char* type, progress& bar,
+              std::vector<row>& rows)
+{
+    const std::size_t longest = *std::max_element(std::begin(axis_lengths), std::end(axis_lengths));
     for (std::size_t n : s.sizes) {
+        const std::size_t capacity = std::max(n, longest);
         std::mt19937 gen(12345);
         std::uniform_real_distribution<double> inputs(-6.0, 6.0), gradients(-1.0, 1.0);
-        buffer<T> x(n), dy(n), out(n), reference(n);
-        for (std::size_t i = 0; i < n; ++i) {
+        buffer<T> x(capacity), dy(capacity), y(capacity), out(capacity), d_param(1);
+        for (std::size_t i = 0; i < capacity; ++i) {
             x[i] = static_cast<T>(inputs(gen));
             dy[i] = static_cast<T>(gradients(gen));
         }
-        for (const char* direction : {"forward", "backward"}) {
-            if (std::none_of(cases.begin(), cases.end(), [&](const auto& c) { return selected(s, c.name, direction); }))
+        auto label = [&](const std::string& what, direction d) {
+            return what + " " + name_of(d) + " " + type + " n=" + std::to_string(n);
+        };
+
+        // The ceilings, for the directions that have groups.
+        timing ceiling[2] = {}; // [reads_gradient]
+        for (const bool three : {false, true}) {
+            if (std::none_of(groups.begin(), groups.end(), [&](const group<T>& g) { return reads_gradient(g.dir) == three; }))
                 continue;
-            const bool forward = std::strcmp(direction, "forward") == 0;
-            const double bytes = double(forward ? 2 : 3) * double(n) * sizeof(T);
-            auto label = [&](const std::string& what) {
-                return what + " " + direction + " " + type + " n=" + std::to_string(n);
-            };
+            bar.step(std::string(three ? "dy*x" : "memcpy") + " ceiling " + type + " n=" + std::to_string(n));
+            ceiling[three] = three ? measure(
+                                         [&] {
+                                             T* o = out.data();
+                                             const T *a = x.data(), *b = dy.data();
+                                             for (std::size_t i = 0; i < n; ++i)
+                                                 o[i] = b[i] * a[i];
+                                         },
+                                         s)
+                                   : measure([&] { std::memcpy(out.data(), x.data(), n * sizeof(T)); }, s);
+            rows.push_back({three ? "dy*x" : "memcpy", 0, three ? "backward" : "forward", type, "ceiling", n,
+                            double(three ? 3 : 2) * double(n) * sizeof(T), ceiling[three]});
+        }
 
-            bar.step(label("ceiling"));
-            const timing ceiling = forward ? measure([&] { std::memcpy(out.data(), x.data(), n * sizeof(T)); }, s)
-                                           : measure(
-                                                 [&] {
-                                                     T* dx = out.data();
-                                                     for (std::size_t i = 0; i < n; ++i)
-                                                         dx[i] = dy[i] * x[i];
-                                                 },
-                                                 s);
-            rows.push_back({forward ? "memcpy" : "dy*x", direction, type, "ceiling", n, bytes, ceiling});
-
-            for (const auto& c : cases) {
-                if (!selected(s, c.name, direction))
+        for (const group<T>& g : groups) {
+            problem<T> p{g.length ? g.length : n, g.length ? std::max<std::size_t>(1, n / g.length) : 1,
+                         x.data(), y.data(), dy.data(), out.data(), d_param.data()};
+            if (g.dir == direction::backward_from_output) {
+                // Every library gets the same y: xact's forward output.
+                const auto producer = std::find_if(r.entries<T>().begin(), r.entries<T>().end(), [&](const entry<T>& e) {
+                    return e.library == "xact" && e.function == g.function->name && e.dir == direction::forward;
+                });
+                if (producer == r.entries<T>().end())
                     continue;
-                auto run = [&](const kernels<T>& k, buffer<T>& y) {
-                    return forward ? measure([&] { k.forward(x.data(), y.data(), n); }, s)
-                                   : measure([&] { k.backward(x.data(), dy.data(), y.data(), n); }, s);
-                };
-                bar.step(label(c.name + " xact"));
-                const timing fast = run(c.xact, out);
-                bar.step(label(c.name + " scalar"));
-                const timing scalar = run(c.scalar, reference);
-                row r{c.name, direction, type, "xact", n, bytes, fast};
-                r.vs_scalar = scalar.best_ns / fast.best_ns;
-                r.vs_ceiling = ceiling.best_ns / fast.best_ns;
-                rows.push_back(r);
-                rows.push_back({c.name, direction, type, "scalar", n, bytes, scalar});
-                // A loose bound: the scalar softmax sums n terms in T, with an error up to n eps.
-                const bool sums = c.name.find("softmax") != std::string::npos;
-                const double d = difference(out, reference), tolerance = 1e4 * eps + (sums ? n * eps : 0.0);
-                if (!(d <= tolerance))
-                    std::fprintf(stderr, "\nxact-bench: warning: %s: xact and the scalar loop differ by %.3g "
-                                         "(max |difference| / max |value|)\n",
-                                 label(c.name).c_str(), d);
+                problem<T> forward = p;
+                forward.out = y.data();
+                producer->prepare(forward).run();
+            }
+            const expected want = reference_values(g, p);
+            const double bytes = double(reads_gradient(g.dir) ? 3 : 2) * double(p.size()) * sizeof(T);
+            const std::string name = g.function->name + (g.length ? "(" + std::to_string(g.length) + ")" : "");
+            const std::size_t first = rows.size();
+            for (const entry<T>* e : g.entries) {
+                bar.step(label(name + " " + e->library, g.dir));
+                std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(want.value.size()),
+                          std::numeric_limits<T>::quiet_NaN()); // a run that writes nothing shows
+                prepared run;
+                try {
+                    run = e->prepare(p);
+                } catch (const unsupported& u) {
+                    r.note(std::string(u.what()) + " (" + type + ")");
+                    continue;
+                }
+                const timing t = measure(run.run, s);
+                if (run.finish)
+                    run.finish();
+                row result{g.function->name, g.length, name_of(g.dir), type, e->library, p.size(), bytes, t};
+                result.max_ulp = max_error(out.data(), want);
+                rows.push_back(result);
+            }
+            // The ratios on xact's row.
+            row *mine = nullptr, *threaded = nullptr;
+            const row *peer = nullptr, *scalar = nullptr;
+            for (std::size_t i = first; i < rows.size(); ++i) {
+                row& q = rows[i];
+                if (q.library == "xact")
+                    mine = &q;
+                else if (q.library == "xact-threads")
+                    threaded = &q;
+                else if (q.library == "scalar")
+                    scalar = &q;
+                else if (is_peer_library(q.library) && (!peer || q.t.best_ns < peer->t.best_ns))
+                    peer = &q;
+            }
+            if (mine && threaded)
+                threaded->scaling = mine->t.best_ns / threaded->t.best_ns;
+            if (mine) {
+                if (peer) {
+                    mine->vs_peer = peer->t.best_ns / mine->t.best_ns;
+                    mine->best_peer = peer->library;
+                }
+                if (scalar)
+                    mine->vs_scalar = scalar->t.best_ns / mine->t.best_ns;
+                // Elements per ns over the ceiling's (softmax may count a few fewer elements than n).
+                const timing& c = ceiling[reads_gradient(g.dir)];
+                mine->vs_ceiling = (double(mine->n) / mine->t.best_ns) / (double(n) / c.best_ns);
             }
         }
     }
@@ -433,10 +543,29 @@ void run_type(const settings& s, const char* type, progress& bar, std::vector<ro
 
 // ---- output -----------------------------------------------------------------------------------
 
+std::string peers_found()
+{
+    std::string found = "eigen, scalar";
+#ifdef XACT_BENCH_HAVE_ONEDNN
+    found += ", onednn";
+#endif
+#ifdef XACT_BENCH_HAVE_XNNPACK
+    found += ", xnnpack";
+#endif
+#ifdef XACT_BENCH_HAVE_TORCH
+    found += ", torch";
+#endif
+    return found;
+}
+
 std::string context_line(const settings& s)
 {
-    char line[256];
-    std::snprintf(line, sizeof line, "xact %s, xsimd %d.%d.%d arch %s, %s, %d repetitions, %g ms per measurement",
+    const std::string threads_used = s.threads > 1 ? "one thread (xact-threads: " + std::to_string(s.threads) +
+                                                         " threads, std::thread)" : "one thread";
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "xact %s, xsimd %d.%d.%d arch %s, %s, %d repetitions, %g ms per measurement, %s; "
+                  "compared: %s",
                   XACT_VERSION_STRING, XSIMD_VERSION_MAJOR, XSIMD_VERSION_MINOR, XSIMD_VERSION_PATCH,
                   xsimd::default_arch::name(),
 #if defined(__clang__)
@@ -446,67 +575,168 @@ std::string context_line(const settings& s)
 #else
                   "unknown compiler",
 #endif
-                  s.repetitions, s.min_time_ms);
+                  s.repetitions, s.min_time_ms, threads_used.c_str(), peers_found().c_str());
     return line;
 }
 
-void print_table(const settings& s, const std::vector<row>& rows)
+std::string format_ulp(double e)
+{
+    if (e < 0)
+        return "";
+    char text[32];
+    if (std::isinf(e) || std::isnan(e))
+        return "inf";
+    std::snprintf(text, sizeof text, e < 100 ? "%.2f" : "%.3g", e);
+    return text;
+}
+
+double noise_percent(const timing& t) { return (t.median_ns / t.best_ns - 1) * 100; }
+
+std::string json_escape(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+void print_table(const settings& s, const registry& r, const std::vector<row>& rows)
 {
     std::printf("# %s\n", context_line(s).c_str());
-    std::printf("# elem/ns and GB/s (reads + writes) from the min and median time of a call; vs scalar and vs\n"
-                "# ceiling: xact's throughput over the scalar loop's and over memcpy's (forward) or dy*x's\n");
-    std::printf("%-12s %-9s %-6s %10s  %-8s %12s %12s %10s %10s %10s\n", "function", "direction", "type", "N",
-                "impl", "elem/ns min", "elem/ns med", "GB/s min", "vs scalar", "vs ceiling");
+    for (const std::string& note : r.notes())
+        std::printf("# note: %s\n", note.c_str());
+    std::printf("# elem/ns and GB/s (reads + writes) from the min and median time of a call; noise = median/min - 1;\n"
+                "# max ulp over the first %zu elements against the long double reference (mixed metric except\n"
+                "# forward: see xact-bench's header); on xact's rows: its\n"
+                "# throughput over the fastest peer's (named), the scalar loop's and the ceiling's (memcpy or dy*x)\n",
+                error_sample);
+    std::printf("%-18s %-20s %-6s %9s  %-8s %9s %9s %8s %8s %6s %9s %15s %9s %8s\n", "function", "direction", "type", "N",
+                "impl", "elem/ns", "elem/ns", "GB/s", "GB/s", "noise", "max ulp", "vs best peer", "vs scalar",
+                "vs ceil");
+    std::printf("%-18s %-20s %-6s %9s  %-8s %9s %9s %8s %8s %6s\n", "", "", "", "", "", "min", "median", "min", "median",
+                "");
     std::string group;
-    for (const row& r : rows) {
-        const std::string g = r.type + std::to_string(r.n) + r.direction;
+    for (const row& q : rows) {
+        const std::string g = q.type + std::to_string(q.n) + q.direction + q.function + std::to_string(q.length);
         if (!group.empty() && g != group)
             std::printf("\n");
         group = g;
-        std::printf("%-12s %-9s %-6s %10zu  %-8s %12.3f %12.3f %10.2f", r.function.c_str(), r.direction.c_str(),
-                    r.type.c_str(), r.n, r.implementation.c_str(), r.n / r.t.best_ns, r.n / r.t.median_ns,
-                    r.bytes / r.t.best_ns);
-        if (r.implementation == "xact")
-            std::printf(" %9.2fx %10.2f", r.vs_scalar, r.vs_ceiling);
+        const std::string name = q.function + (q.length ? "(" + std::to_string(q.length) + ")" : "");
+        std::printf("%-18s %-20s %-6s %9zu  %-8s %9.3f %9.3f %8.2f %8.2f %5.1f%% %9s", name.c_str(), q.direction.c_str(),
+                    q.type.c_str(), q.n, q.library.c_str(), q.n / q.t.best_ns, q.n / q.t.median_ns, q.bytes / q.t.best_ns,
+                    q.bytes / q.t.median_ns, noise_percent(q.t), format_ulp(q.max_ulp).c_str());
+        if (q.library == "xact") {
+            char peer[64] = "-";
+            if (q.vs_peer > 0)
+                std::snprintf(peer, sizeof peer, "%.2fx %s", q.vs_peer, q.best_peer.c_str());
+            char scalar[32] = "-";
+            if (q.vs_scalar > 0)
+                std::snprintf(scalar, sizeof scalar, "%.2fx", q.vs_scalar);
+            std::printf(" %15s %9s %8.2f", peer, scalar, q.vs_ceiling);
+        }
+        if (q.scaling > 0)
+            std::printf(" %15s %.2fx vs one thread", "", q.scaling);
         std::printf("\n");
     }
 }
 
 void print_csv(const std::vector<row>& rows)
 {
-    std::printf("function,direction,type,n,implementation,best_ns,median_ns,elements_per_ns_best,"
-                "elements_per_ns_median,gb_per_s_best,gb_per_s_median,vs_scalar,vs_ceiling\n");
-    for (const row& r : rows) {
-        std::printf("%s,%s,%s,%zu,%s,%.1f,%.1f,%.6g,%.6g,%.6g,%.6g,", r.function.c_str(), r.direction.c_str(),
-                    r.type.c_str(), r.n, r.implementation.c_str(), r.t.best_ns, r.t.median_ns, r.n / r.t.best_ns,
-                    r.n / r.t.median_ns, r.bytes / r.t.best_ns, r.bytes / r.t.median_ns);
-        if (r.implementation == "xact")
-            std::printf("%.4g,%.4g\n", r.vs_scalar, r.vs_ceiling);
+    std::printf("function,length,direction,type,n,implementation,best_ns,median_ns,elements_per_ns_best,"
+                "elements_per_ns_median,gb_per_s_best,gb_per_s_median,noise,max_ulp,best_peer,vs_best_peer,vs_scalar,"
+                "vs_ceiling\n");
+    for (const row& q : rows) {
+        std::printf("%s,%zu,%s,%s,%zu,%s,%.1f,%.1f,%.6g,%.6g,%.6g,%.6g,%.4g,%s,", q.function.c_str(), q.length,
+                    q.direction.c_str(), q.type.c_str(), q.n, q.library.c_str(), q.t.best_ns, q.t.median_ns,
+                    q.n / q.t.best_ns, q.n / q.t.median_ns, q.bytes / q.t.best_ns, q.bytes / q.t.median_ns,
+                    noise_percent(q.t) / 100, q.max_ulp < 0 ? "" : std::to_string(q.max_ulp).c_str());
+        if (q.library == "xact")
+            std::printf("%s,%.4g,%.4g,%.4g\n", q.best_peer.c_str(), q.vs_peer, q.vs_scalar, q.vs_ceiling);
         else
-            std::printf(",\n");
+            std::printf(",,,\n");
     }
 }
 
-void print_json(const settings& s, const std::vector<row>& rows)
+void print_json(const settings& s, const registry& r, const std::vector<row>& rows)
 {
     std::printf("{\n  \"context\": {\"xact\": \"%s\", \"simd_arch\": \"%s\", \"repetitions\": %d, "
-                "\"min_time_ms\": %g, \"description\": \"%s\"},\n  \"results\": [\n",
+                "\"min_time_ms\": %g, \"description\": \"%s\", \"notes\": [",
                 XACT_VERSION_STRING, xsimd::default_arch::name(), s.repetitions, s.min_time_ms,
-                context_line(s).c_str());
+                json_escape(context_line(s)).c_str());
+    for (std::size_t i = 0; i < r.notes().size(); ++i)
+        std::printf("%s\"%s\"", i ? ", " : "", json_escape(r.notes()[i]).c_str());
+    std::printf("]},\n  \"results\": [\n");
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        const row& r = rows[i];
-        std::printf("    {\"function\": \"%s\", \"direction\": \"%s\", \"type\": \"%s\", \"n\": %zu, "
+        const row& q = rows[i];
+        std::printf("    {\"function\": \"%s\", \"length\": %zu, \"direction\": \"%s\", \"type\": \"%s\", \"n\": %zu, "
                     "\"implementation\": \"%s\", \"best_ns\": %.1f, \"median_ns\": %.1f, "
                     "\"elements_per_ns_best\": %.6g, \"elements_per_ns_median\": %.6g, \"gb_per_s_best\": %.6g, "
-                    "\"gb_per_s_median\": %.6g",
-                    r.function.c_str(), r.direction.c_str(), r.type.c_str(), r.n, r.implementation.c_str(),
-                    r.t.best_ns, r.t.median_ns, r.n / r.t.best_ns, r.n / r.t.median_ns, r.bytes / r.t.best_ns,
-                    r.bytes / r.t.median_ns);
-        if (r.implementation == "xact")
-            std::printf(", \"vs_scalar\": %.4g, \"vs_ceiling\": %.4g", r.vs_scalar, r.vs_ceiling);
+                    "\"gb_per_s_median\": %.6g, \"noise\": %.4g",
+                    q.function.c_str(), q.length, q.direction.c_str(), q.type.c_str(), q.n, q.library.c_str(),
+                    q.t.best_ns, q.t.median_ns, q.n / q.t.best_ns, q.n / q.t.median_ns, q.bytes / q.t.best_ns,
+                    q.bytes / q.t.median_ns, noise_percent(q.t) / 100);
+        if (q.max_ulp >= 0) // JSON has no infinity: a huge error is written as 1e308
+            std::printf(", \"max_ulp\": %.6g", std::isfinite(q.max_ulp) ? q.max_ulp : 1e308);
+        if (q.library == "xact")
+            std::printf(", \"best_peer\": \"%s\", \"vs_best_peer\": %.4g, \"vs_scalar\": %.4g, \"vs_ceiling\": %.4g",
+                        q.best_peer.c_str(), q.vs_peer, q.vs_scalar, q.vs_ceiling);
+        if (q.scaling > 0)
+            std::printf(", \"threads\": %zu, \"vs_one_thread\": %.4g", s.threads, q.scaling);
         std::printf("}%s\n", i + 1 < rows.size() ? "," : "");
     }
     std::printf("  ]\n}\n");
+}
+
+// xact on several threads (--threads): the same pointer calls as peers/xact.cpp's, with
+// xact::threads(n) first, under the library name "xact-threads".
+template <class T, class F>
+void add_threaded(registry& r, const F& f, std::size_t n)
+{
+    const xact::threads t(n);
+    if constexpr (xact::engine::is_axis_v<F>) {
+        r.add<T>("xact-threads", F::name, direction::forward, [f, t](const problem<T>& p) {
+            return prepared{[f, t, p] { xact::forward(t, f, p.x, p.out, p.length, p.vectors); }, {}};
+        });
+        r.add<T>("xact-threads", F::name, direction::backward, [f, t](const problem<T>& p) {
+            return prepared{[f, t, p] { xact::backward(t, f, p.x, p.dy, p.out, p.length, p.vectors); }, {}};
+        });
+    } else {
+        r.add<T>("xact-threads", F::name, direction::forward, [f, t](const problem<T>& p) {
+            return prepared{[f, t, p] { xact::forward(t, f, p.x, p.out, p.size()); }, {}};
+        });
+        r.add<T>("xact-threads", F::name, direction::derivative, [f, t](const problem<T>& p) {
+            return prepared{[f, t, p] { xact::derivative(t, f, p.x, p.out, p.size()); }, {}};
+        });
+        r.add<T>("xact-threads", F::name, direction::backward, [f, t](const problem<T>& p) {
+            return prepared{[f, t, p] { xact::backward(t, f, p.x, p.dy, p.out, p.size()); }, {}};
+        });
+    }
+}
+
+template <class T>
+void add_threaded_all(registry& r, std::size_t n)
+{
+    add_threaded<T>(r, xact::relu{}, n);
+    add_threaded<T>(r, xact::leaky_relu{leaky_relu_alpha}, n);
+    add_threaded<T>(r, xact::prelu{prelu_alpha}, n);
+    add_threaded<T>(r, xact::elu{elu_alpha}, n);
+    add_threaded<T>(r, xact::gelu{}, n);
+    add_threaded<T>(r, xact::gelu_tanh{}, n);
+    add_threaded<T>(r, xact::sigmoid{}, n);
+    add_threaded<T>(r, xact::tanh{}, n);
+    add_threaded<T>(r, xact::silu{}, n);
+    add_threaded<T>(r, xact::swish{swish_beta}, n);
+    add_threaded<T>(r, xact::softmax{}, n);
+    add_threaded<T>(r, xact::log_softmax{}, n);
+}
+
+void register_xact_threads(registry& r, std::size_t n)
+{
+    add_threaded_all<float>(r, n);
+    add_threaded_all<double>(r, n);
 }
 
 } // namespace
@@ -515,13 +745,45 @@ int main(int argc, char** argv)
 {
     const settings s = parse(argc, argv);
 
-    // Steps of the progress line: per type, size and direction, a ceiling and two per case.
+    registry r;
+    register_xact(r);
+    if (s.threads > 1)
+        register_xact_threads(r, s.threads);
+    register_scalar(r);
+    register_eigen(r);
+#ifdef XACT_BENCH_HAVE_ONEDNN
+    register_onednn(r);
+#else
+    r.note("oneDNN was not found at build time (Debian: libdnnl-dev): no onednn rows");
+#endif
+#ifdef XACT_BENCH_HAVE_XNNPACK
+    register_xnnpack(r);
+#else
+    r.note("XNNPACK was not found at build time (Debian: libxnnpack-dev, libpthreadpool-dev): no xnnpack rows");
+#endif
+#ifdef XACT_BENCH_HAVE_TORCH
+    register_torch(r);
+#else
+    r.note("PyTorch was not found at build time (Debian: libtorch-dev): no torch rows");
+#endif
+
+    const auto float_groups = plan<float>(s, r);
+    const auto double_groups = plan<double>(s, r);
     std::size_t steps = 0;
-    for (const char* direction : {"forward", "backward"}) {
-        std::size_t matching = 0;
-        for (const auto& c : all_cases<float>())
-            matching += selected(s, c.name, direction);
-        steps += matching ? (1 + 2 * matching) * s.sizes.size() * s.types.size() : 0;
+    for (const std::string& type : s.types) {
+        auto count = [&](const auto& groups) {
+            std::size_t entries = 0;
+            bool two = false, three = false;
+            for (const auto& g : groups) {
+                entries += g.entries.size();
+                (reads_gradient(g.dir) ? three : two) = true;
+            }
+            steps += (entries + two + three) * s.sizes.size();
+        };
+        if (type == "float")
+            count(float_groups);
+        else
+            count(double_groups);
     }
     if (steps == 0)
         usage("no case matches --filter " + s.filter);
@@ -531,14 +793,14 @@ int main(int argc, char** argv)
         progress bar(steps);
         for (const std::string& type : s.types) {
             if (type == "float")
-                run_type<float>(s, "float", bar, rows);
+                run_type<float>(s, r, float_groups, "float", bar, rows);
             else
-                run_type<double>(s, "double", bar, rows);
+                run_type<double>(s, r, double_groups, "double", bar, rows);
         }
     }
     switch (s.output) {
-    case format::table: print_table(s, rows); break;
+    case format::table: print_table(s, r, rows); break;
     case format::csv: print_csv(rows); break;
-    case format::json: print_json(s, rows); break;
+    case format::json: print_json(s, r, rows); break;
     }
 }

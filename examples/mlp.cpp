@@ -4,7 +4,9 @@
 //   mlp [--activation NAME] [--epochs N] [--seed S] [--hidden W1,W2,...] [--lr R]
 //       [--print-every K] [--min-accuracy A]
 //
-// NAME: relu, leaky_relu, elu, gelu, gelu_tanh, sigmoid, tanh, silu, swish (default gelu).
+// NAME: any element-wise activation of xact by its name (default gelu); usage lists them. The
+// parameterised ones take their defaults, except prelu: one alpha per hidden unit, from 0.25,
+// learned with the weights through xact::backward's parameter-gradient overload.
 // Data are column-per-sample, as xact expects: X is 2 x N, the logits are 2 x N, and
 // xact::softmax normalises each column. Training is full-batch Adam on the cross-entropy.
 // With --min-accuracy A (a fraction, or a percentage when A > 1) the program exits with
@@ -24,6 +26,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -34,9 +37,29 @@ using vector = Eigen::VectorXf;
 
 constexpr double pi = 3.14159265358979323846;
 
-// The activations selectable on the command line, by their xact names.
-using activation = std::variant<xact::relu, xact::leaky_relu, xact::elu, xact::gelu, xact::gelu_tanh,
-                                xact::sigmoid, xact::tanh, xact::silu, xact::swish>;
+// The activations selectable on the command line, by their xact names: one line each.
+using activation = std::variant<
+    xact::relu,
+    xact::leaky_relu,
+    xact::prelu,
+    xact::elu,
+    xact::gelu,
+    xact::gelu_tanh,
+    xact::sigmoid,
+    xact::tanh,
+    xact::swish,
+    xact::silu,
+    xact::quick_gelu,
+    xact::selu,
+    xact::celu,
+    xact::relu6,
+    xact::hard_tanh,
+    xact::hard_sigmoid,
+    xact::hard_swish,
+    xact::softsign,
+    xact::softplus,
+    xact::log_sigmoid,
+    xact::mish>;
 
 template <class... F>
 std::optional<std::variant<F...>> find_activation(const std::string& name, std::variant<F...>*)
@@ -44,6 +67,14 @@ std::optional<std::variant<F...>> find_activation(const std::string& name, std::
     std::optional<std::variant<F...>> found;
     ((name == F::name ? void(found = F{}) : void()), ...);
     return found;
+}
+
+template <class... F>
+std::string activation_names(std::variant<F...>*)
+{
+    std::string names;
+    ((names += (names.empty() ? "" : ", ") + std::string(F::name)), ...);
+    return names;
 }
 
 // Reproducible everywhere: std::mt19937's sequence is fixed by the standard, the standard
@@ -86,6 +117,18 @@ data_set two_spirals(int per_class, double noise, random_source& rng)
     return d;
 }
 
+// One Adam step on parameters p with gradient g and moment estimates m, v.
+template <class P, class G, class M>
+void adam_update(P& p, const G& g, M& m, M& v, float lr, int step)
+{
+    const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+    const float c1 = 1.0f - std::pow(beta1, static_cast<float>(step));
+    const float c2 = 1.0f - std::pow(beta2, static_cast<float>(step));
+    m = beta1 * m + (1.0f - beta1) * g;
+    v = beta2 * v + (1.0f - beta2) * g.cwiseAbs2();
+    p.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
+}
+
 // A fully connected layer z = W a + b with its Adam state.
 struct dense_layer {
     matrix w, dw, w_m, w_v;
@@ -117,16 +160,40 @@ struct dense_layer {
 
     void adam_step(float lr, int step)
     {
-        const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
-        const float c1 = 1.0f - std::pow(beta1, static_cast<float>(step));
-        const float c2 = 1.0f - std::pow(beta2, static_cast<float>(step));
-        auto update = [&](auto& p, const auto& g, auto& m, auto& v) {
-            m = beta1 * m + (1.0f - beta1) * g;
-            v = beta2 * v + (1.0f - beta2) * g.cwiseAbs2();
-            p.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
-        };
-        update(w, dw, w_m, w_v);
-        update(b, db, b_m, b_v);
+        adam_update(w, dw, w_m, w_v, lr, step);
+        adam_update(b, db, b_m, b_v, lr, step);
+    }
+};
+
+// The activation of one hidden layer, applied to z (units x samples). Most have nothing to learn.
+template <class Act>
+struct hidden_activation {
+    Act f;
+
+    hidden_activation(const Act& act, int /*units*/) : f(act) {}
+    void backward(const matrix& z, const matrix& da, matrix& dz) { xact::backward(f, z, da, dz); }
+    void adam_step(float, int) {}
+};
+
+// prelu: one alpha per hidden unit (per row of z, xact's channel), learned like the weights.
+template <>
+struct hidden_activation<xact::prelu> {
+    xact::prelu f;
+    vector alpha, d_alpha, m, v;
+
+    hidden_activation(const xact::prelu&, int units)
+        : f(std::vector<double>(units, 0.25)), alpha(vector::Constant(units, 0.25f)), d_alpha(units),
+          m(vector::Zero(units)), v(vector::Zero(units))
+    {
+    }
+
+    // dz = da * prelu'(z), and d_alpha[c] = sum over row c of da * min(z, 0).
+    void backward(const matrix& z, const matrix& da, matrix& dz) { xact::backward(f, z, da, dz, d_alpha); }
+
+    void adam_step(float lr, int step)
+    {
+        adam_update(alpha, d_alpha, m, v, lr, step);
+        f.alpha.assign(alpha.data(), alpha.data() + alpha.size());
     }
 };
 
@@ -155,6 +222,9 @@ result train(const Act& act, const data_set& data, const options& opt)
         width = h;
     }
     layers.emplace_back(width, 2, rng);
+    std::vector<hidden_activation<Act>> acts;
+    for (int h : opt.hidden)
+        acts.emplace_back(act, h);
 
     const auto n = data.x.cols();
     matrix onehot = matrix::Zero(2, n);
@@ -181,7 +251,7 @@ result train(const Act& act, const data_set& data, const options& opt)
         for (std::size_t k = 0; k < depth; ++k) {
             layers[k].forward(a[k], z[k]);
             if (k + 1 < depth)
-                xact::forward(act, z[k], a[k + 1]); // a = act(z)
+                xact::forward(acts[k].f, z[k], a[k + 1]); // a = act(z)
         }
         xact::forward(xact::softmax{}, z.back(), probabilities); // each column sums to 1
 
@@ -203,12 +273,18 @@ result train(const Act& act, const data_set& data, const options& opt)
             layers[k].gradients(a[k], dz[k]);
             if (k > 0) {
                 da[k].noalias() = layers[k].w.transpose() * dz[k];
-                xact::backward(act, z[k - 1], da[k], dz[k - 1]); // dz = da * act'(z)
+                acts[k - 1].backward(z[k - 1], da[k], dz[k - 1]); // dz = da * act'(z)
             }
         }
         for (auto& layer : layers)
             layer.adam_step(opt.lr, epoch);
+        for (auto& h : acts)
+            h.adam_step(opt.lr, epoch);
     }
+    if constexpr (std::is_same_v<Act, xact::prelu>)
+        for (std::size_t k = 0; k < acts.size(); ++k)
+            std::printf("hidden layer %zu: prelu alpha from %.3f to %.3f (mean %.3f)\n", k + 1,
+                        acts[k].alpha.minCoeff(), acts[k].alpha.maxCoeff(), acts[k].alpha.mean());
     return r;
 }
 
@@ -217,9 +293,10 @@ result train(const Act& act, const data_set& data, const options& opt)
     if (message)
         std::fprintf(stderr, "mlp: %s\n", message);
     std::fprintf(stderr,
-                 "usage: mlp [--activation relu|leaky_relu|elu|gelu|gelu_tanh|sigmoid|tanh|silu|swish]\n"
-                 "           [--epochs N] [--seed S] [--hidden W1,W2,...] [--lr R] [--print-every K]\n"
-                 "           [--min-accuracy A]   (A a fraction, or a percentage when > 1)\n");
+                 "usage: mlp [--activation NAME] [--epochs N] [--seed S] [--hidden W1,W2,...] [--lr R]\n"
+                 "           [--print-every K] [--min-accuracy A]   (A a fraction, or a percentage when > 1)\n"
+                 "NAME: %s (default gelu)\n",
+                 activation_names(static_cast<activation*>(nullptr)).c_str());
     std::exit(message ? 2 : 0);
 }
 

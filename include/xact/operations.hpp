@@ -8,6 +8,7 @@
 #include <Eigen/Core>
 
 #include "engine/eigen.hpp"
+#include "engine/half.hpp"
 #include "engine/operations.hpp"
 #include "functors/elu.hpp"
 #include "functors/swish.hpp"
@@ -31,7 +32,8 @@ inline constexpr bool same_scalar_v = (std::is_same_v<scalar_of<D>, scalar_of<st
 template <class F, class T>
 void check_types()
 {
-    static_assert(engine::supported_scalar_v<T>, "xact: the scalar type must be float or double");
+    static_assert(engine::supported_scalar_v<T> || engine::is_half_v<T>,
+                  "xact: the scalar type must be float, double, Eigen::bfloat16 or Eigen::half");
 }
 
 template <class F>

@@ -7,6 +7,11 @@
 
 XACT_BUILD_PACKAGES=(cmake make g++ pkg-config libeigen3-dev libxsimd-dev catch2
                      librapidcheck-dev libbenchmark-dev libmpfr-dev)
+# The arm flavour: Debian's aarch64 cross compiler, user-mode QEMU to run the tests, and the
+# compiled (or architecture-specific) dependencies from the arm64 multiarch archive, which
+# xact_require_packages enables (dpkg --add-architecture arm64) when a name ends in :arm64.
+XACT_ARM_PACKAGES=(cmake make pkg-config libeigen3-dev catch2 g++-aarch64-linux-gnu qemu-user
+                   libxsimd-dev:arm64 librapidcheck-dev:arm64 libmpfr-dev:arm64)
 
 xact_require_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -19,14 +24,30 @@ xact_require_packages() {
       || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
+  # Foreign-architecture packages (NAME:ARCH) need that architecture enabled in dpkg first.
+  local new_arches=() arch add_arch=""
+  for pkg in "${missing[@]}"; do
+    [[ "$pkg" == *:* ]] || continue
+    arch=${pkg##*:}
+    [ "$arch" = "$(dpkg --print-architecture)" ] && continue
+    dpkg --print-foreign-architectures | grep -qx "$arch" && continue
+    [[ " ${new_arches[*]-} " == *" $arch "* ]] || new_arches+=("$arch")
+  done
+  for arch in ${new_arches[@]+"${new_arches[@]}"}; do
+    add_arch+="dpkg --add-architecture $arch && "
+  done
   if [ "$(id -u)" -eq 0 ]; then
     echo "xact: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
+    for arch in ${new_arches[@]+"${new_arches[@]}"}; do
+      echo "xact: dpkg --add-architecture $arch" >&2
+      dpkg --add-architecture "$arch"
+    done
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   else
     echo "xact: missing Debian packages; install them with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "  sudo sh -c '${add_arch}apt-get update && apt-get install -y --no-install-recommends ${missing[*]}'" >&2
     return 1
   fi
 }
@@ -35,19 +56,27 @@ xact_require_packages() {
 # baseline: no architecture flags at all (SSE2 on x86-64); tests only.
 # sanitize: -march=native with AddressSanitizer and UndefinedBehaviorSanitizer; tests only, any
 #           finding fails the test.
+# arm:      cross-compiled for aarch64 (NEON) with cmake/toolchains/aarch64-linux-gnu.cmake;
+#           ctest runs the tests under qemu-aarch64. Tests only, no MPFR accuracy sweeps.
 xact_configure() {
   local flavour=$1 build=$2 root
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   local args=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DXACT_BUILD_TESTS=ON)
+  # The trees other than native skip what native already covers and costs the most to build
+  # or run: the dispatch library (three kernel copies), the MPFR sweeps, the fuzz corpus replay.
+  local lean=(-DXACT_BUILD_DISPATCH=OFF -DXACT_ACCURACY_TESTS=OFF -DXACT_FUZZ_TESTS=OFF)
   case "$flavour" in
     native) args+=(-DXACT_NATIVE=ON -DXACT_BUILD_BENCHMARKS=ON -DXACT_BUILD_EXAMPLES=ON
                    -DXACT_PACKAGE_TESTS=ON) ;;
     baseline) args+=(-DXACT_NATIVE=OFF -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
-                     -DXACT_PACKAGE_TESTS=OFF) ;;
+                     -DXACT_PACKAGE_TESTS=OFF "${lean[@]}") ;;
     sanitize) args+=(-DXACT_NATIVE=ON -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
-                     -DXACT_PACKAGE_TESTS=OFF
+                     -DXACT_PACKAGE_TESTS=OFF "${lean[@]}"
                      "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer") ;;
-    *) echo "xact: unknown build '$flavour' (native, baseline or sanitize)" >&2; return 2 ;;
+    arm) args+=("-DCMAKE_TOOLCHAIN_FILE=$root/cmake/toolchains/aarch64-linux-gnu.cmake" -DXACT_NATIVE=OFF
+                -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF -DXACT_PACKAGE_TESTS=OFF
+                "${lean[@]}") ;;
+    *) echo "xact: unknown build '$flavour' (native, baseline, sanitize or arm)" >&2; return 2 ;;
   esac
   # Ninja when there is one, for a new tree; an existing tree keeps its generator.
   if [ ! -f "$build/CMakeCache.txt" ] && command -v ninja >/dev/null 2>&1; then

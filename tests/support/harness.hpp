@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -179,14 +181,43 @@ inline std::vector<double> double_samples(std::size_t count, std::uint64_t seed 
     return v;
 }
 
-// The default accuracy inputs: ~1M floats (every 4093rd pattern), 100000 doubles.
+// XACT_TEST_SWEEP_SCALE=N (an integer, 1 to 4096; default 1) makes the accuracy sweeps N times
+// sparser, for slow targets: under user-mode emulation the long double reference runs as
+// software quad precision (aarch64) and takes ~100x longer. The special values always stay in.
+inline std::size_t sweep_scale()
+{
+    static const std::size_t scale = [] {
+        const char* s = std::getenv("XACT_TEST_SWEEP_SCALE");
+        if (s == nullptr || *s == '\0')
+            return std::size_t(1);
+        char* end = nullptr;
+        const long v = std::strtol(s, &end, 10);
+        if (*end != '\0' || v < 1 || v > 4096) {
+            std::fprintf(stderr, "XACT_TEST_SWEEP_SCALE=%s: not an integer in [1, 4096]; using 1\n", s);
+            return std::size_t(1);
+        }
+        std::fprintf(stderr, "XACT_TEST_SWEEP_SCALE=%ld: accuracy sweeps %ld times sparser\n", v, v);
+        return static_cast<std::size_t>(v);
+    }();
+    return scale;
+}
+
+// `count` divided by sweep_scale() (at least 1): for the size of a sweep.
+inline std::size_t sweep_count(std::size_t count)
+{
+    return std::max<std::size_t>(1, count / sweep_scale());
+}
+
+// The default accuracy inputs: ~1M floats (every 4093rd pattern), 100000 doubles; with
+// XACT_TEST_SWEEP_SCALE=N, every (4093 N | 1)th pattern (an odd step, so the low mantissa bits
+// still vary) and 100000 / N doubles.
 template <class T>
 std::vector<T> sweep_inputs()
 {
     if constexpr (sizeof(T) == 4)
-        return float_sweep(4093);
+        return float_sweep(static_cast<std::uint32_t>(4093 * sweep_scale()) | 1u);
     else
-        return double_samples(100000);
+        return double_samples(sweep_count(100000));
 }
 
 // The position of x in the ordered sequence of all T values (-0 and +0 are both 0).

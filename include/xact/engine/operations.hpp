@@ -10,6 +10,7 @@
 
 #include "../functors/prelu.hpp"
 #include "../functors/softmax.hpp"
+#include "dispatch_hook.hpp"
 #include "softmax.hpp"
 #include "view.hpp"
 
@@ -66,7 +67,8 @@ void per_channel(const call_site& site, const F& f, G&& g, const Views&... views
 template <class F, class T>
 void check_channels(const call_site& site, const F& f, const view<T>& x)
 {
-    per_channel(site, f, [](const auto&, const auto&) {}, view<const T>{nullptr, x.rows, x.cols, 0, 0, false});
+    // A dry walk over x's own layout: the walk only forms pointers into x, never reads them.
+    per_channel(site, f, [](const auto&, const auto&) {}, x.as_const());
 }
 
 template <class F, class T>
@@ -81,12 +83,14 @@ void run_elementwise_checks(const call_site& site, const F& f, const view<const 
 
 // --- per vector (softmax) ---------------------------------------------------------------------
 
-// The vectors of a view for an axis functor: (start, length, stride) of each.
+// The vectors of a view for an axis functor: (start, length, stride) of each. `one_vector`
+// is x's: a 1-D x is one vector whatever its orientation, and every other argument (of x's
+// shape, checked before) is walked the same way, 1-D object or not.
 template <class F, class T>
-void for_each_vector(const F& f, const view<T>& v, std::vector<strided<T>>& out, std::size_t& length)
+void for_each_vector(const F& f, const view<T>& v, bool one_vector, std::vector<strided<T>>& out, std::size_t& length)
 {
     out.clear();
-    if (v.is_vector) { // a 1-D object is one vector, whatever its orientation
+    if (one_vector) {
         length = static_cast<std::size_t>(v.size());
         if (length > 0)
             out.push_back({v.data, v.rows == 1 ? v.sc : v.sr});
@@ -109,9 +113,10 @@ void run_vectors(const F& f, const std::array<view<const T>, K>& in, view<T> out
     std::size_t n = 0;
     std::array<std::vector<strided<const T>>, K> vin;
     std::vector<strided<T>> vout;
+    const bool one_vector = in[0].is_vector;
     for (std::size_t k = 0; k < K; ++k)
-        for_each_vector(f, in[k], vin[k], n);
-    for_each_vector(f, out, vout, n);
+        for_each_vector(f, in[k], one_vector, vin[k], n);
+    for_each_vector(f, out, one_vector, vout, n);
     std::array<std::vector<T>, K + 1> buffers;
     for (std::size_t v = 0; v < vout.size(); ++v) {
         std::array<const T*, K> src;
@@ -143,6 +148,8 @@ template <class F, class T>
 void forward(const call_site& site, const F& f, view<const T> x, view<T> y)
 {
     run_elementwise_checks(site, f, x, y, "y");
+    if (XACT_DISPATCHED(forward, site, f, x, x, y))
+        return;
     if constexpr (is_axis_v<F>) {
         run_vectors<F, T, 1>(f, {x}, y, [&](const T* xv, T* yv, std::size_t n) {
             softmax_forward(xv, yv, n, F::is_log, f.masked_zero());
@@ -160,6 +167,8 @@ void derivative(const call_site& site, const F& f, view<const T> x, view<T> d)
     static_assert(!is_axis_v<F>, "xact::derivative: softmax and log_softmax have a Jacobian, not an "
                                  "element-wise derivative; use xact::backward");
     run_elementwise_checks(site, f, x, d, "d");
+    if (XACT_DISPATCHED(derivative, site, f, x, x, d))
+        return;
     per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<T>& dv) {
         for_each_element<T, 1>([&g](auto v) { return g.derivative(v); }, {xv}, dv);
     }, x, d);
@@ -171,6 +180,8 @@ void backward(const call_site& site, const F& f, view<const T> x, view<const T> 
     run_elementwise_checks(site, f, x, dx, "dx");
     check_shape(site, x, "x", dy, "dy");
     check_overlap(site, dx, "dx", dy, "dy");
+    if (XACT_DISPATCHED(backward, site, f, x, dy, dx))
+        return;
     if constexpr (is_axis_v<F>) {
         run_vectors<F, T, 2>(f, {x, dy}, dx, [&](const T* xv, const T* g, T* out, std::size_t n) {
             softmax_backward(xv, g, out, n, F::is_log, f.masked_zero());
@@ -190,6 +201,8 @@ void backward_from_output(const call_site& site, const F& f, view<const T> y, vi
     check_overlap(site, dx, "dx", y, "y");
     check_overlap(site, dx, "dx", dy, "dy");
     if constexpr (is_axis_v<F>) {
+        if (XACT_DISPATCHED(backward_from_output, site, f, y, dy, dx))
+            return;
         run_vectors<F, T, 2>(f, {y, dy}, dx, [&](const T* yv, const T* g, T* out, std::size_t n) {
             softmax_backward_from_output(yv, g, out, n, F::is_log);
         });
@@ -200,6 +213,8 @@ void backward_from_output(const call_site& site, const F& f, view<const T> y, vi
             if (!f.output_invertible())
                 xact::detail::fail(site.prefix() + "needs alpha > 0: with alpha <= 0 the output does not "
                                    "determine the derivative; use xact::backward with x");
+        if (XACT_DISPATCHED(backward_from_output, site, f, y, dy, dx))
+            return;
         per_channel(site, f, [](const auto& g, const view<const T>& yv, const view<const T>& gv, const view<T>& out) {
             for_each_element<T, 2>([&g](auto v, auto w) { return w * g.derivative_from_output(v); }, {yv, gv}, out);
         }, y, dy, dx);

@@ -1,13 +1,29 @@
 // softmax and log_softmax over one vector: the reductions (max, compensated sums, dot
 // products) and the passes that use them. Vectors are contiguous here; the operations gather
 // strided vectors into a buffer first.
+//
+// Every output element is rounded once from double-word intermediates, so its error is about
+// half an ULP plus the exp polynomial's (measured by xact-accuracy --softmax, tests/accuracy):
+//   e_i = e^(x_i - m) = (1 + p_i) 2^n_i is kept as a double word (math::exp_split), with x_i - m
+//   exact; S = sum e_i is a compensated sum of those double words (two_sum per term).
+//   softmax      y_i = (1 + p_i) / S, scaled by 2^n_i.
+//   log_softmax  y_i = (x_i - m) - log S, both double words (no cancellation: both <= 0).
+//   softmax backward      dx_i = y_i (dy_i - s), s = <dy, y> = (sum dy_j e_j) / S: the dot
+//                         product compensated (two_prod + two_sum), s and dy_i - s double words.
+//   log_softmax backward  dx_i = dy_i - e_i (sum dy) / S, the product a double word.
+// Reductions run per SIMD lane in a fixed order and are combined in a fixed order: a vector's
+// results depend on its length but not on alignment, and body and tail lanes compute alike.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "../math/double_word.hpp"
 #include "../math/exp.hpp"
 #include "loop.hpp"
 
@@ -15,58 +31,123 @@ namespace xact::engine {
 
 namespace detail {
 
-// Kahan-compensated per-lane sum.
 template <class T>
-struct compensated_sum {
-    batch<T> sum = batch<T>(T(0)), carry = batch<T>(T(0));
+using dword = math::double_word<batch<T>>;
+
+// A per-lane compensated sum (Ogita, Rump and Oishi's Sum2): hi takes the rounded sums, lo the
+// exact error of each (two_sum) plus the terms' own low parts. Error about 2^-2p n relative to
+// sum |terms|, so 65536 float terms stay far below an ULP.
+template <class T>
+struct dw_sum {
+    batch<T> hi = batch<T>(T(0)), lo = batch<T>(T(0));
     XACT_INLINE void add(batch<T> v) noexcept
     {
-        const batch<T> y = v - carry;
-        const batch<T> t = sum + y;
-        carry = (t - sum) - y;
-        sum = t;
+        const auto s = math::two_sum(hi, v);
+        hi = s.hi;
+        lo += s.lo;
     }
-    double total() const noexcept
+    XACT_INLINE void add(dword<T> v) noexcept
     {
-        alignas(64) T s[lanes<T>], c[lanes<T>];
-        sum.store_aligned(s);
-        carry.store_aligned(c);
-        double r = 0;
-        for (std::size_t j = 0; j < lanes<T>; ++j)
-            r += double(s[j]) - double(c[j]);
-        return r;
+        const auto s = math::two_sum(hi, v.hi);
+        hi = s.hi;
+        lo += s.lo + v.lo;
     }
 };
 
-// Calls f(batch of in_0, ...) over n elements of K contiguous arrays; the padded tail lanes
-// hold `pad`.
-template <class T, std::size_t K, class F>
-XACT_INLINE void for_batches(std::size_t n, const std::array<const T*, K>& in, T pad, F&& f)
+// The total of several per-lane sums, in a fixed order (accumulator by accumulator, lane by
+// lane), as a normalised double word of T.
+template <class T, std::size_t U>
+math::double_word<T> total(const std::array<dw_sum<T>, U>& acc) noexcept
 {
-    constexpr std::size_t L = lanes<T>;
-    std::size_t i = 0;
-    for (; i + L <= n; i += L) {
-        std::array<batch<T>, K> b;
-        for (std::size_t k = 0; k < K; ++k)
-            b[k] = batch<T>::load_unaligned(in[k] + i);
-        f(b);
+    T hi = 0, lo = 0;
+    for (const auto& a : acc) {
+        alignas(64) T h[lanes<T>], l[lanes<T>];
+        a.hi.store_aligned(h);
+        a.lo.store_aligned(l);
+        for (std::size_t j = 0; j < lanes<T>; ++j) {
+            const auto s = math::two_sum(hi, h[j]);
+            hi = s.hi;
+            lo += s.lo + l[j];
+        }
     }
+    return math::fast_two_sum(hi, lo);
+}
+
+// n / d as a double word (error about 2^-2p relative), for a finite d > 0.
+template <class T>
+math::double_word<T> divide(math::double_word<T> n, math::double_word<T> d) noexcept
+{
+    const T q = n.hi / d.hi;
+    const auto qd = math::two_prod(q, d.hi);
+    const T r = ((n.hi - qd.hi) - qd.lo) + (n.lo - q * d.lo);
+    return math::fast_two_sum(q, r / d.hi);
+}
+
+// Batches of W loaded from arrays of T (converted where W is wider: float data in double).
+template <class W, class T, std::size_t K, std::size_t... I>
+XACT_INLINE std::array<batch<W>, K> load(const std::array<const T*, K>& in, std::size_t i, std::index_sequence<I...>)
+{
+    return {batch<W>::load_unaligned(in[I] + i)...};
+}
+
+template <class W, class T, std::size_t K, std::size_t U, class Acc, class F, std::size_t... u>
+XACT_INLINE void unrolled(const std::array<const T*, K>& in, std::size_t i, std::array<Acc, U>& acc, F& f,
+                          std::index_sequence<u...>)
+{
+    (f(acc[u], load<W, T, K>(in, i + u * lanes<W>, std::make_index_sequence<K>{})), ...);
+}
+
+// Calls f(acc[u], {in_0 batch, ...}) over n elements of K contiguous arrays of T, computed in
+// batches of W, U batches at a time into U independent accumulators (more in flight than one
+// dependency chain allows); the remaining batches and the padded tail go to acc[0]. Tail lanes
+// of in_0 hold `pad`, of the others 0. The order depends only on n.
+template <class W, class T, std::size_t K, std::size_t U, class Acc, class F>
+XACT_INLINE void accumulate(std::size_t n, const std::array<const T*, K>& in, T pad, std::array<Acc, U>& acc, F&& f)
+{
+    constexpr std::size_t L = lanes<W>;
+    const auto seq = std::make_index_sequence<K>{};
+    std::size_t i = 0;
+    for (; i + U * L <= n; i += U * L)
+        unrolled<W, T, K>(in, i, acc, f, std::make_index_sequence<U>{});
+    for (; i + L <= n; i += L)
+        f(acc[0], load<W, T, K>(in, i, seq));
     if (i < n) {
-        alignas(64) T buf[K][L];
-        std::array<batch<T>, K> b;
+        alignas(64) W buf[K][L];
+        std::array<batch<W>, K> b;
         for (std::size_t k = 0; k < K; ++k) {
             for (std::size_t j = 0; j < L; ++j)
-                buf[k][j] = i + j < n ? in[k][i + j] : (k == 0 ? pad : T(0));
-            b[k] = batch<T>::load_aligned(buf[k]);
+                buf[k][j] = i + j < n ? W(in[k][i + j]) : W(k == 0 ? pad : T(0));
+            b[k] = batch<W>::load_aligned(buf[k]);
         }
-        f(b);
+        f(acc[0], b);
+    }
+}
+
+// out[i] = op(in_0[i], in_1[i]) computed in batches of W over arrays of T (float data in
+// double: one rounding to T at the end), the tail with the same code on a zero-padded copy.
+template <class W, class T, class Op>
+void transform_as(Op op, std::size_t n, const std::array<const T*, 2>& in, T* out)
+{
+    constexpr std::size_t L = lanes<W>;
+    std::size_t i = 0;
+    for (; i + L <= n; i += L)
+        op(batch<W>::load_unaligned(in[0] + i), batch<W>::load_unaligned(in[1] + i)).store_unaligned(out + i);
+    if (i < n) {
+        alignas(64) T a[L] = {}, b[L] = {}, r[L];
+        for (std::size_t j = 0; i + j < n; ++j) {
+            a[j] = in[0][i + j];
+            b[j] = in[1][i + j];
+        }
+        op(batch<W>::load_unaligned(a), batch<W>::load_unaligned(b)).store_unaligned(r);
+        for (std::size_t j = 0; i + j < n; ++j)
+            out[i + j] = r[j];
     }
 }
 
 // x - m exactly, as hi + lo (Knuth's two-difference). The low part is 0 where x = -inf (it
 // would be inf - inf).
 template <class T>
-XACT_INLINE math::double_word<batch<T>> exact_difference(batch<T> x, batch<T> m) noexcept
+XACT_INLINE dword<T> exact_difference(batch<T> x, batch<T> m) noexcept
 {
     const batch<T> d = x - m;
     const batch<T> bb = d - x;
@@ -74,11 +155,81 @@ XACT_INLINE math::double_word<batch<T>> exact_difference(batch<T> x, batch<T> m)
     return {d, xsimd::select(xsimd::isnan(lo), batch<T>(T(0)), lo)};
 }
 
-// e^(x - m) from the exact difference: a rounded x - m would cost |x - m|/2 ULP.
+// e^(x - m) = mantissa 2^n before rounding, from the exact difference (a rounded x - m would
+// cost |x - m|/2 ULP).
 template <class T>
-XACT_INLINE batch<T> exp_shifted(batch<T> x, batch<T> m) noexcept
+struct shifted_exp {
+    dword<T> mantissa; // in [0.7, 1.42]
+    batch<T> n;
+};
+
+template <class T>
+XACT_INLINE shifted_exp<T> exp_shifted(batch<T> x, batch<T> m) noexcept
 {
-    return math::exp(exact_difference(x, m));
+    const auto e = math::exp_split(exact_difference(x, m));
+    return {e.m(), e.n};
+}
+
+// v 2^n for both words of v, each in two exact steps (n down to exp_split's lowest), so that a
+// denormal result is rounded once.
+template <class T>
+XACT_INLINE dword<T> scale_pow2(dword<T> v, batch<T> n) noexcept
+{
+    const batch<T> k = xsimd::select(n < batch<T>(T(0)), batch<T>(math::detail::exp_constants<T>::scale_down),
+                                     batch<T>(T(1)));
+    const batch<T> a = math::pow2i(n - k), b = math::pow2i(k);
+    return {(v.hi * a) * b, (v.lo * a) * b};
+}
+
+// Below this x - m, e^(x - m) is below half T's smallest denormal: the sums drop such terms.
+// (Not sooner: log_softmax of a dominant entry is about -(S - 1), down to the denormals.)
+template <class T>
+inline constexpr T sum_limit = std::is_same_v<T, float> ? T(-104) : T(-746);
+
+// e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf).
+template <class T>
+XACT_INLINE dword<T> exp_term(batch<T> x, batch<T> m) noexcept
+{
+    const auto d = exact_difference(x, m);
+    const auto e = math::exp_split(d);
+    const auto mant = e.m();
+    const batch<T> zero(T(0));
+    const auto v = scale_pow2(mant, e.n);
+    const auto drop = d.hi < batch<T>(sum_limit<T>);
+    return {xsimd::select(drop, zero, v.hi), xsimd::select(drop, zero, v.lo)};
+}
+
+// n / d rounded once, for d > 0 a constant with inv = 1/d.hi (n finite, |n.lo| small): one
+// correction step of the quotient n.hi inv, with the remainder computed exactly.
+template <class T>
+XACT_INLINE batch<T> divide(dword<T> n, const dword<T>& d, batch<T> inv) noexcept
+{
+    const batch<T> q = n.hi * inv;
+    const auto qd = math::two_prod(q, d.hi);
+    const batch<T> r = ((n.hi - qd.hi) - qd.lo) + math::fma(math::neg(q), d.lo, n.lo);
+    return math::fma(r, inv, q);
+}
+
+// a b for double words, kept as a double word (hi and an unnormalised lo).
+template <class T>
+XACT_INLINE dword<T> mul(dword<T> a, dword<T> b) noexcept
+{
+    const auto p = math::two_prod(a.hi, b.hi);
+    return {p.hi, math::fma(a.hi, b.lo, math::fma(a.lo, b.hi, p.lo))};
+}
+
+// a - b rounded once, for a plain a and a double word b.
+template <class T>
+XACT_INLINE batch<T> minus(batch<T> a, dword<T> b) noexcept
+{
+    const auto s = math::two_sum(a, math::neg(b.hi));
+    return s.hi + (s.lo - b.lo);
+}
+
+template <class T>
+dword<T> splat(math::double_word<T> v) noexcept
+{
+    return {batch<T>(v.hi), batch<T>(v.lo)};
 }
 
 } // namespace detail
@@ -95,20 +246,23 @@ template <class T>
 vector_summary<T> summarize(const T* x, std::size_t n)
 {
     const T inf = std::numeric_limits<T>::infinity();
-    batch<T> m(-inf);
-    auto nan = xsimd::isnan(batch<T>(T(0)));
-    auto pinf = batch<T>(T(0));
-    detail::for_batches<T, 1>(n, {x}, -inf, [&](const auto& b) {
-        m = xsimd::select(b[0] > m, b[0], m);
-        nan = nan | xsimd::isnan(b[0]);
-        pinf = pinf + xsimd::select(b[0] == batch<T>(inf), batch<T>(T(1)), batch<T>(T(0)));
+    struct acc_t {
+        batch<T> m = batch<T>(-std::numeric_limits<T>::infinity());
+        batch<T> pinf = batch<T>(T(0));
+        xsimd::batch_bool<T> nan = batch<T>(T(0)) != batch<T>(T(0));
+    };
+    std::array<acc_t, 1> acc;
+    detail::accumulate<T, T, 1>(n, {x}, -inf, acc, [&](acc_t& a, const auto& b) {
+        a.m = xsimd::select(b[0] > a.m, b[0], a.m);
+        a.nan = a.nan | xsimd::isnan(b[0]);
+        a.pinf = a.pinf + xsimd::select(b[0] == batch<T>(inf), batch<T>(T(1)), batch<T>(T(0)));
     });
     alignas(64) T lane_max[lanes<T>];
-    m.store_aligned(lane_max);
+    acc[0].m.store_aligned(lane_max);
     T mx = -inf;
     for (T v : lane_max)
         mx = v > mx ? v : mx;
-    return {mx, xsimd::any(nan), static_cast<std::size_t>(xsimd::hadd(pinf))};
+    return {mx, xsimd::any(acc[0].nan), static_cast<std::size_t>(xsimd::hadd(acc[0].pinf))};
 }
 
 // Fills y when the vector is special (NaN, all -inf, +inf entries); returns false otherwise.
@@ -133,52 +287,76 @@ bool special_vector(const vector_summary<T>& s, const T* x, T* y, std::size_t n,
     return false;
 }
 
-// sum e^(x_i - m), as the number of entries equal to m (each contributing exactly 1) plus the
-// rest: log s = log1p(rest) keeps the tiny log_softmax of a dominant entry accurate.
-struct exp_sum {
-    double count = 0, rest = 0;
-    double total() const noexcept { return count + rest; }
-    double log() const noexcept { return count == 1 ? std::log1p(rest) : std::log(count + rest); }
-};
-
+// S = sum e^(x_i - m) as a double word (>= 1: the maximum contributes exactly 1).
 template <class T>
-exp_sum sum_exp(const T* x, std::size_t n, T m)
+math::double_word<T> sum_exp(const T* x, std::size_t n, T m)
 {
-    detail::compensated_sum<T> rest;
-    const batch<T> mb(m), zero(T(0)), one(T(1));
-    batch<T> count(T(0));
-    detail::for_batches<T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), [&](const auto& b) {
-        const auto is_max = b[0] == mb;
-        rest.add(xsimd::select(is_max, zero, detail::exp_shifted(b[0], mb)));
-        count += xsimd::select(is_max, one, zero);
-    });
-    return {static_cast<double>(xsimd::hadd(count)), rest.total()};
-}
-
-template <class T>
-double dot_exp(const T* x, const T* g, std::size_t n, T m)
-{
-    detail::compensated_sum<T> s;
+    std::array<detail::dw_sum<T>, 1> acc;
     const batch<T> mb(m);
-    detail::for_batches<T, 2>(n, {x, g}, -std::numeric_limits<T>::infinity(),
-                              [&](const auto& b) { s.add(b[1] * detail::exp_shifted(b[0], mb)); });
-    return s.total();
+    detail::accumulate<T, T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), acc,
+                             [&](detail::dw_sum<T>& a, const auto& b) { a.add(detail::exp_term(b[0], mb)); });
+    return detail::total(acc);
 }
 
-template <class T>
-double dot(const T* a, const T* b, std::size_t n)
+// S = sum e^(x_i - m) and sum g_i e^(x_i - m) (dot = true) or sum g_i (dot = false), from one
+// pass computed in W (double for float data).
+template <class W, class T>
+std::pair<math::double_word<W>, math::double_word<W>> sum_exp_and(const T* x, const T* g, std::size_t n, T m,
+                                                                  bool dot)
 {
-    detail::compensated_sum<T> s;
-    detail::for_batches<T, 2>(n, {a, b}, T(0), [&](const auto& v) { s.add(v[0] * v[1]); });
-    return s.total();
+    struct acc_t {
+        detail::dw_sum<W> s, g;
+    };
+    std::array<acc_t, 1> acc;
+    const batch<W> mb(static_cast<W>(m));
+    const auto f = [&](acc_t& a, const auto& b, auto with_dot) {
+        if constexpr (sizeof(W) > sizeof(T)) {
+            // float data in double: x - m is exact wherever e^(x - m) counts, and a rounded
+            // double e^(x - m) (1 ULP) is ample; the products need no low part either
+            const batch<W> e = math::exp(b[0] - mb);
+            a.s.add(e);
+            a.g.add(decltype(with_dot)::value ? b[1] * e : b[1]);
+        } else {
+            const auto e = detail::exp_term(b[0], mb);
+            a.s.add(e);
+            if constexpr (decltype(with_dot)::value) {
+                const auto p = math::two_prod(b[1], e.hi);
+                a.g.add(detail::dword<W>{p.hi, math::fma(b[1], e.lo, p.lo)});
+            } else {
+                a.g.add(b[1]);
+            }
+        }
+    };
+    const T pad = -std::numeric_limits<T>::infinity();
+    if (dot)
+        detail::accumulate<W, T, 2>(n, {x, g}, pad, acc, [&](acc_t& a, const auto& b) { f(a, b, std::true_type{}); });
+    else
+        detail::accumulate<W, T, 2>(n, {x, g}, pad, acc, [&](acc_t& a, const auto& b) { f(a, b, std::false_type{}); });
+    std::array<detail::dw_sum<W>, 1> s{acc[0].s}, gs{acc[0].g};
+    return {detail::total(s), detail::total(gs)};
 }
 
+// <a, b> (compensated: two_prod and two_sum per term) or sum a (b null), as a double word.
 template <class T>
-double sum(const T* a, std::size_t n)
+math::double_word<T> dot(const T* a, const T* b, std::size_t n)
 {
-    detail::compensated_sum<T> s;
-    detail::for_batches<T, 1>(n, {a}, T(0), [&](const auto& v) { s.add(v[0]); });
-    return s.total();
+    std::array<detail::dw_sum<T>, 4> acc;
+    if (b)
+        detail::accumulate<T, T, 2>(n, {a, b}, T(0), acc,
+                                 [](detail::dw_sum<T>& s, const auto& v) { s.add(math::two_prod(v[0], v[1])); });
+    else
+        detail::accumulate<T, T, 1>(n, {a}, T(0), acc, [](detail::dw_sum<T>& s, const auto& v) { s.add(v[0]); });
+    return detail::total(acc);
+}
+
+// log S for S >= 1 as a double word of T: log1p(S - 1) in long double, so that a dominant
+// entry's tiny log_softmax keeps its digits (S - 1 is exact in long double).
+template <class T>
+math::double_word<T> log_of_sum(math::double_word<T> s)
+{
+    const long double l = std::log1p((static_cast<long double>(s.hi) - 1) + static_cast<long double>(s.lo));
+    const T hi = static_cast<T>(l);
+    return {hi, static_cast<T>(l - hi)};
 }
 
 // y = softmax(x) or log_softmax(x); y may be x.
@@ -190,20 +368,29 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
     const auto s = summarize(x, n);
     if (special_vector(s, x, y, n, masked_zero, log))
         return;
-    const exp_sum total = sum_exp(x, n, s.max);
+    const auto total = sum_exp(x, n, s.max);
     const batch<T> mb(s.max);
     if (log) {
-        const batch<T> ls(static_cast<T>(total.log()));
-        // (x - m) - log s with x - m exact: (hi - log s) + lo
+        const auto ls = detail::splat<T>(log_of_sum(total));
+        // (x - m) - log S: x - m exact, both terms <= 0, one rounding at the end
         transform<T, 1>(
             [&](batch<T> v) {
                 const auto d = detail::exact_difference(v, mb);
-                return (d.hi - ls) + d.lo;
+                const auto r = math::two_sum(d.hi, math::neg(ls.hi));
+                // x = -inf: -inf (r.lo is NaN there)
+                return xsimd::select(v == batch<T>(-std::numeric_limits<T>::infinity()), v,
+                                     r.hi + ((r.lo + d.lo) - ls.lo));
             },
             n, {strided<const T>{x, 1}}, {y, 1});
     } else {
-        const batch<T> st(static_cast<T>(total.total()));
-        transform<T, 1>([&](batch<T> v) { return detail::exp_shifted(v, mb) / st; }, n, {strided<const T>{x, 1}}, {y, 1});
+        const auto st = detail::splat<T>(total);
+        const batch<T> inv = batch<T>(T(1)) / st.hi;
+        transform<T, 1>(
+            [&](batch<T> v) {
+                const auto e = detail::exp_shifted(v, mb);
+                return math::detail::scale_pow2(detail::divide(e.mantissa, st, inv), e.n);
+            },
+            n, {strided<const T>{x, 1}}, {y, 1});
     }
 }
 
@@ -213,11 +400,24 @@ void softmax_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
 {
     std::array<strided<const T>, 2> in{strided<const T>{y, 1}, strided<const T>{dy, 1}};
     if (log) {
-        const batch<T> sdy(static_cast<T>(sum(dy, n)));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return g - math::exp(v) * sdy; }, n, in, {dx, 1});
+        // dy_i - e^(y_i) sum dy, with e^(y_i) and the product kept as double words
+        const auto sdy = detail::splat<T>(dot<T>(dy, nullptr, n));
+        transform<T, 2>(
+            [&](batch<T> v, batch<T> g) {
+                const auto e = math::exp_split(v);
+                return detail::minus(g, detail::scale_pow2(detail::mul(e.m(), sdy), e.n));
+            },
+            n, in, {dx, 1});
     } else {
-        const batch<T> d(static_cast<T>(dot(y, dy, n)));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return v * (g - d); }, n, in, {dx, 1});
+        // y_i (dy_i - s) with dy_i - s a double word
+        const auto sd = detail::splat<T>(dot(y, dy, n));
+        transform<T, 2>(
+            [&](batch<T> v, batch<T> g) {
+                const auto t = math::two_sum(g, math::neg(sd.hi));
+                const auto p = math::two_prod(v, t.hi);
+                return p.hi + math::fma(v, t.lo - sd.lo, p.lo);
+            },
+            n, in, {dx, 1});
     }
 }
 
@@ -236,16 +436,49 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
         softmax_backward_from_output(y.data(), dy, dx, n, log);
         return;
     }
+    // The sums in double even for float data: where dy_i - s (or dy_i - y_i sum dy) nearly
+    // cancels, the error of s (of y_i) is magnified up to 2^20 times, more than float's exp
+    // (2^-27 relative) can afford.
+    using W = double;
+    const auto sums = sum_exp_and<W>(x, dy, n, s.max, !log);
+    // log: c = sum dy / S; softmax: s = sum dy_j e_j / S = <dy, y>
+    const auto c = detail::divide(sums.second, sums.first);
     const batch<T> mb(s.max);
-    const double total = sum_exp(x, n, s.max).total();
-    const batch<T> st(static_cast<T>(total));
     std::array<strided<const T>, 2> in{strided<const T>{x, 1}, strided<const T>{dy, 1}};
     if (log) {
-        const batch<T> sdy(static_cast<T>(sum(dy, n)));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return g - (detail::exp_shifted(v, mb) / st) * sdy; }, n, in, {dx, 1});
+        if constexpr (std::is_same_v<T, float>) {
+            // dy_i - e^(x_i - m) c in double (x_i - m exact there wherever e^(x_i - m) counts),
+            // rounded to float once the cancellation is done
+            const batch<W> md(static_cast<W>(s.max)), ch(c.hi);
+            detail::transform_as<W>(
+                [&](batch<W> v, batch<W> g) { return math::fma(math::neg(math::exp(v - md)), ch, g); }, n, {x, dy},
+                dx);
+        } else {
+            // dy_i - (e_i c) 2^n_i, the product a double word
+            const auto cw = detail::splat<T>(c);
+            transform<T, 2>(
+                [&](batch<T> v, batch<T> g) {
+                    const auto e = detail::exp_shifted(v, mb);
+                    return detail::minus(g, detail::scale_pow2(detail::mul(e.mantissa, cw), e.n));
+                },
+                n, in, {dx, 1});
+        }
     } else {
-        const batch<T> d(static_cast<T>(dot_exp(x, dy, n, s.max) / total));
-        transform<T, 2>([&](batch<T> v, batch<T> g) { return (detail::exp_shifted(v, mb) / st) * (g - d); }, n, in, {dx, 1});
+        // (e_i (dy_i - s) / S) 2^n_i with dy_i - s a double word
+        const auto narrow = [](math::double_word<W> v) {
+            const T hi = static_cast<T>(v.hi);
+            return detail::splat<T>({hi, static_cast<T>((v.hi - static_cast<W>(hi)) + v.lo)});
+        };
+        const auto st = narrow(sums.first), sw = narrow(c);
+        const batch<T> inv = batch<T>(T(1)) / st.hi;
+        transform<T, 2>(
+            [&](batch<T> v, batch<T> g) {
+                const auto e = detail::exp_shifted(v, mb);
+                const auto t = math::two_sum(g, math::neg(sw.hi));
+                const detail::dword<T> diff{t.hi, t.lo - sw.lo};
+                return math::detail::scale_pow2(detail::divide(detail::mul(e.mantissa, diff), st, inv), e.n);
+            },
+            n, in, {dx, 1});
     }
 }
 

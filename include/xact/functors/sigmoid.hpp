@@ -1,11 +1,12 @@
 // sigmoid(x) = 1 / (1 + e^-x), computed sign-split (never 1 - tiny).
 // sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2, accurate in both tails.
+// Both are one quotient of double words rounded once (math/logistic.hpp).
 // The derivative reads x; from the output it reads y: y (1 - y) (which loses relative
 // accuracy where y is near 1: prefer the x form when x is at hand).
 // Limits: sigmoid(-inf) = 0, sigmoid(inf) = 1, sigmoid'(+-inf) = 0. NaN -> NaN.
 // Measured max error (tests/functors/test_sigmoid.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 2.40 ULP (float), 2.14 (double); derivative 3.48, 3.62. Bounds: 4 and 8 ULP.
+// forward 0.74 ULP (float), 0.68 (double); derivative 0.74, 0.70. Bounds: 2 and 3 ULP.
 #pragma once
 
 #include "../math/logistic.hpp"

@@ -1,13 +1,14 @@
 // The scaled complementary error function H(a) = a e^(a^2) erfc(a) / sqrt2 for a >= 1/2, so
 // that erfc(a) = sqrt2 e^(-a^2) H(a) / a with the exponential taken separately (and exactly, see
-// exp_neg_half_square). H is smooth and slowly varying (H -> 1/sqrt(2 pi)), so rounding a costs
-// at most ~1 ULP (the 1/sqrt2 is gelu's, folded in to save a rounding), where erfc itself would lose 2a^2 ULP.
+// math/exp.hpp). H is smooth and slowly varying (H -> 1/sqrt(2 pi)), where erfc itself would
+// lose 2a^2 ULP to the rounding of a; the 1/sqrt2 is gelu's, folded in.
 //
 // Eight pieces: [1/2, 4) in steps of 1/2 in t = 4a - (3 + 2k), and [4, inf) in t = 32/a^2 - 1,
 // each a near-minimax polynomial (scripts/gen_coefficients.py): max relative error of the
 // polynomials 3e-8 (float), 1e-16 (double). Coefficients are gathered per lane by piece.
 #pragma once
 
+#include "double_word.hpp"
 #include "simd.hpp"
 
 namespace xact::math {
@@ -89,25 +90,37 @@ XACT_INLINE xsimd::batch<T, A> piece_coefficient(const T (&row)[P], const xsimd:
 
 } // namespace detail
 
-// H(a) = a e^(a^2) erfc(a) / sqrt2 for a >= 1/2 (smaller a and NaN give a finite or NaN value that
-// callers select away or propagate).
+// H(a) at a = ax / sqrt2 for ax = |x| >= 1/sqrt2, as a double word: 4a = 2 sqrt2 ax is formed
+// in two parts and the polynomial's last step is exact, so H carries only the polynomial's
+// error and about 2^-p/8 of rounding (smaller ax and NaN give a value callers select away or
+// propagate).
 template <class V>
-XACT_INLINE V erfc_scaled_h(V a) noexcept
+XACT_INLINE double_word<V> erfc_scaled_h(V ax) noexcept
 {
     using T = scalar_t<V>;
     using C = detail::erfc_h_coefficients<T>;
-    const V four(T(4));
-    // Piece index 0..7; a NaN or a < 1/2 picks a valid piece (the value is discarded).
-    const V clipped = math::select(a < four, a, four);
-    V piece = xsimd::floor((clipped - V(T(0.5))) * V(T(2)));
+    constexpr split_constant<T> two_sqrt2(2.8284271247461900976033774484193961L);
+    // 4a = 2 sqrt2 ax = hi + lo
+    const auto a4 = math::two_prod(ax, V(two_sqrt2.hi));
+    const V a4_lo = math::fma(ax, V(two_sqrt2.lo), a4.lo);
+    // Piece index 0..7 from 4a in [2, 16): [1/2, 4) in halves, then [4, inf).
+    const V sixteen(T(16));
+    const V clipped = math::select(a4.hi < sixteen, a4.hi, sixteen);
+    V piece = xsimd::floor((clipped - V(T(2))) * V(T(0.5)));
     piece = math::select(piece > V(T(0)), piece, V(T(0)));
-    const V z = V(T(1)) / (a * a);
-    const V t = math::select(a < four, math::fma(a, four, -(V(T(3)) + V(T(2)) * piece)), math::fma(z, V(T(32)), V(T(-1))));
+    const auto near = a4.hi < sixteen;
+    // t = 4a - (3 + 2k) is exact (Sterbenz); the far piece uses t = 32/a^2 - 1 = 64/x^2 - 1.
+    const V t_near = a4.hi - (V(T(3)) + V(T(2)) * piece);
+    const V t = math::select(near, t_near, V(T(64)) / (ax * ax) - V(T(1)));
+    const V t_lo = math::select(near, a4_lo, V(T(0)));
     constexpr std::size_t n = sizeof(C::c) / sizeof(C::c[0]);
     V r = detail::piece_coefficient(C::c[n - 1], piece);
-    for (std::size_t i = n - 1; i-- > 0;)
+    for (std::size_t i = n - 1; i-- > 1;)
         r = math::fma(r, t, detail::piece_coefficient(C::c[i], piece));
-    return r;
+    // c0 + (t + t_lo) r, with t r exact
+    const auto tr = math::two_prod(t, r);
+    const auto h = math::two_sum(detail::piece_coefficient(C::c[0], piece), tr.hi);
+    return math::fast_two_sum(h.hi, h.lo + math::fma(t_lo, r, tr.lo));
 }
 
 } // namespace xact::math

@@ -7,6 +7,7 @@
 // NaN in gives NaN out; +inf gives +inf, -inf gives 0 (exp) and -1 (expm1).
 #pragma once
 
+#include "double_word.hpp"
 #include "simd.hpp"
 
 namespace xact::math {
@@ -111,7 +112,9 @@ XACT_INLINE V expm1(V x) noexcept
     // 2^n (1 + p) - 1 = 2 (t p + (t - 1/2)) with t = 2^(n-1): t - 1/2 is exact where it
     // matters and 2^(n-1) cannot overflow before the result does.
     const V t = math::pow2i(n - V(T(1)));
-    return V(T(2)) * math::fma(t, p, t - V(T(0.5)));
+    const V r = V(T(2)) * math::fma(t, p, t - V(T(0.5)));
+    // Below 2^-digits, expm1(x) rounds to x (this also keeps denormal x exact).
+    return math::select(math::abs(x) < V(std::ldexp(T(1), -std::numeric_limits<T>::digits)), x, r);
 }
 
 // e^(hi + lo) for a double-word argument with |lo| <= ulp(hi): e^hi (1 + lo).
@@ -128,6 +131,67 @@ XACT_INLINE exp_scaled_pair<V> exp_with_scaled(double_word<V> z, int shift) noex
 {
     const auto p = math::exp_with_scaled(z.hi, shift);
     return {math::fma(p.value, z.lo, p.value), math::fma(p.scaled, z.lo, p.scaled)};
+}
+
+// The argument below which exp_split clamps (e^x is then below every result's last place).
+template <class V>
+XACT_INLINE V exp_range_low() noexcept
+{
+    return V(detail::exp_constants<scalar_t<V>>::exp_lo);
+}
+
+// e^x before its last rounding: e^x = (1 + p) 2^n, p = expm1(r) in [-0.3, 0.42] carried as a
+// double word. Kernels that go on to multiply or divide e^x keep it this way and round once at
+// the end (relative error of 1 + p: about 2^-p/8, plus the polynomial's). x is clamped to
+// [exp_lo, exp_hi]; callers select the limits beyond.
+template <class V>
+struct exp_parts {
+    double_word<V> p; // expm1 of the reduced argument
+    V n;              // the power of two
+    // 1 + p as a double word (the mantissa of e^x, in [0.7, 1.42]).
+    XACT_INLINE double_word<V> m() const noexcept
+    {
+        const V one(scalar_t<V>(1));
+        const V s = one + p.hi; // |p| < 1: fast two-sum
+        return {s, (p.hi - (s - one)) + p.lo};
+    }
+};
+
+template <class V>
+XACT_INLINE exp_parts<V> exp_split(V x) noexcept
+{
+    using T = scalar_t<V>;
+    using C = detail::exp_constants<T>;
+    const V xc = math::clamp(x, V(C::exp_lo), V(C::exp_hi));
+    const V n = math::round_nearest(xc * V(C::log2e));
+    // r = x - n ln2 as a double word: n ln2_hi has few bits, so the first step is exact
+    const auto r = math::two_sum(math::fma(n, V(-C::ln2_hi), xc), n * V(-C::ln2_lo));
+    const V s = (r.hi * r.hi) * math::horner(r.hi, C::q); // expm1(r.hi) - r.hi, |s| < |r.hi|
+    const V hi = r.hi + s;
+    // e^(r.hi + r.lo) - 1 = p + r.lo (1 + p)
+    const V lo = (s - (hi - r.hi)) + math::fma(r.lo, hi, r.lo);
+    return {{hi, lo}, n};
+}
+
+// e^(hi + lo) for a double-word argument: e^hi (1 + lo), lo folded into p.
+template <class V>
+XACT_INLINE exp_parts<V> exp_split(double_word<V> x) noexcept
+{
+    exp_parts<V> e = math::exp_split(x.hi);
+    // (1 + p)(1 + lo) - 1 = p + lo (1 + p)
+    e.p.lo = e.p.lo + math::fma(x.lo, e.p.hi, x.lo);
+    return e;
+}
+
+// e^x - 1 as a double word, for x in [expm1_lo, exp_hi]: 2^n (1 + p) - 1 = (2^n - 1) + 2^n p,
+// where 2^n - 1 is exact for the n that matter (beyond, -1 or 2^n dominates).
+template <class V>
+XACT_INLINE double_word<V> expm1_split(V x) noexcept
+{
+    const auto e = math::exp_split(x);
+    const V t = math::pow2i(e.n);
+    const auto s = math::two_sum(t - V(scalar_t<V>(1)), t * e.p.hi);
+    return math::fast_two_sum(s.hi, s.lo + t * e.p.lo);
 }
 
 // e^(-x^2 / 2) with x^2 carried exactly, so the tail keeps full relative accuracy (rounding

@@ -1,0 +1,82 @@
+// softsign(x) = x / (1 + |x|)
+// softsign'(x) = 1 / (1 + |x|)^2
+// The derivative reads x; from the output it reads y: (1 - |y|)^2 (which loses relative
+// accuracy where |y| is near 1: prefer the x form when x is at hand).
+// w = 1/(1 + |x|) is carried as hi + lo (1 + |x| exact by two_sum, the reciprocal corrected by
+// its exact remainder), so f = x w and f' = w^2 are each rounded about once.
+// Beyond |x| = 2^(digits + 2) f is +-1 (correctly rounded; this also keeps the reciprocal of a
+// huge 1 + |x|, denormal in float, out of the result).
+// Measured max error (tests/functors/test_softsign.cpp, long double reference, float: every
+// 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
+// forward 0.50 ULP (float), 0.50 (double); derivative 0.99, 0.66. Bounds: 2 and 3 ULP.
+// NaN -> NaN; softsign(+-inf) = +-1, softsign'(+-inf) = 0.
+#pragma once
+
+#include "../math/exact.hpp"
+
+namespace xact {
+
+struct softsign {
+    static constexpr const char* name = "softsign";
+
+    template <class V>
+    XACT_INLINE V operator()(V x) const noexcept
+    {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return (*this)(v); });
+        using T = math::scalar_t<V>;
+        const auto w = reciprocal(math::abs(x));
+        const V y = math::fma(x, w.hi, x * w.lo);
+        constexpr T big = T(std::uint64_t(1) << (std::numeric_limits<T>::digits + 2));
+        return math::select(math::abs(x) > V(big), math::copysign(math::splat<V>(1), x), y);
+    }
+
+    template <class V>
+    XACT_INLINE V derivative(V x) const noexcept
+    {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(x, [this](auto v) { return this->derivative(v); });
+        using T = math::scalar_t<V>;
+        const V a = math::abs(x);
+        const auto w = reciprocal(a);
+        // (hi + lo)^2 = hi^2 + 2 hi lo (+ lo^2, below the rounding)
+        V d = math::fma(w.hi, w.hi, (w.hi + w.hi) * w.lo);
+        if constexpr (!math::has_fused_fma) {
+            // Dekker's split in two_prod overflows for huge 1 + |x|; there 1/(1 + |x|) rounded
+            // and squared is within 2 ULP.
+            constexpr T big = T(std::uint64_t(1) << (std::numeric_limits<T>::digits + 2));
+            d = math::select(a > V(big), w.hi * w.hi, d);
+        }
+        return math::select(a == V(std::numeric_limits<T>::infinity()), math::splat<V>(0), d);
+    }
+
+    template <class V>
+    XACT_INLINE V derivative_from_output(V y) const noexcept
+    {
+        if constexpr (math::is_scalar_v<V>)
+            return math::lane0(y, [this](auto v) { return this->derivative_from_output(v); });
+        const V w = math::splat<V>(1) - math::abs(y); // 1/(1 + |x|)
+        return w * w;
+    }
+
+private:
+    // 1/(1 + a) as hi + lo for a >= 0 (NaN lo at a = inf; callers mask it).
+    template <class V>
+    static XACT_INLINE math::double_word<V> reciprocal(V a) noexcept
+    {
+        const V one = math::splat<V>(1);
+        const auto d = math::two_sum(one, a);
+        const V q = one / d.hi;
+        // rest = 1 - q d.hi exactly, then 1/(d.hi + d.lo) = q (1 + rest - q d.lo) to second order.
+        V rest;
+        if constexpr (math::has_fused_fma) {
+            rest = math::fma(math::neg(q), d.hi, one);
+        } else {
+            const auto p = math::two_prod(q, d.hi);
+            rest = (one - p.hi) - p.lo; // one - p.hi is exact (Sterbenz)
+        }
+        return {q, q * math::fma(math::neg(q), d.lo, rest)};
+    }
+};
+
+} // namespace xact

@@ -1,0 +1,677 @@
+// The MPFR reference of xact-accuracy: every element-wise function, its derivative and its
+// parameter gradient, and softmax / log_softmax forward and backward, written from the
+// mathematical definitions at `default_precision` bits (128; the error of a result is then
+// below 2^-100 relative, 2^-47 ULP of double). It includes no xact header.
+//
+// Every input is a double (a float converts exactly), every parameter a double taken exactly.
+// Results are left in an mpfr_t at the working precision; rounding to float or double is the
+// metric's business (sweep.hpp).
+//
+// Where the working precision could fall short: the derivatives of gelu, gelu_tanh and swish
+// cancel next to their roots (Phi(x) + x phi(x) = 0 at x = -0.7518, ...). Each of those is
+// evaluated, its cancellation measured (exponent of the largest term minus exponent of the
+// result), and evaluated again with that many more bits whenever fewer than 128 correct bits
+// would be left. Products that form arguments (x/sqrt2, beta x, x^3) are rounded to the working
+// precision (x/sqrt2 to 16 more bits): their relative error grows at most by 2|argument|^2
+// through erfc or e^x (2^11 at gelu's double underflow, t = 27), staying below 2^-100 wherever
+// the result is not 0 in double.
+//
+// Limits: NaN -> NaN; +-inf give the mathematical limit (gelu(-inf) = -0, sigmoid(-inf) = 0,
+// elu(-inf) = -alpha, derivatives -> their limit), as DESIGN.md asks.
+#pragma once
+
+#include <mpfr.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+namespace xact_mpfr {
+
+inline constexpr mpfr_prec_t default_precision = 128;
+// Fewer correct bits than this after a cancellation: evaluate again with more.
+inline constexpr mpfr_prec_t guaranteed_bits = 100;
+
+// An mpfr_t that clears itself.
+class number {
+public:
+    explicit number(mpfr_prec_t p = default_precision) { mpfr_init2(v_, p); }
+    number(double x, mpfr_prec_t p) : number(p) { mpfr_set_d(v_, x, MPFR_RNDN); }
+    number(const number& o) : number(mpfr_get_prec(o.v_)) { mpfr_set(v_, o.v_, MPFR_RNDN); }
+    number& operator=(const number& o)
+    {
+        mpfr_set_prec(v_, mpfr_get_prec(o.v_));
+        mpfr_set(v_, o.v_, MPFR_RNDN);
+        return *this;
+    }
+    ~number() { mpfr_clear(v_); }
+
+    mpfr_ptr get() { return v_; }
+    mpfr_srcptr get() const { return v_; }
+    operator mpfr_ptr() { return v_; }
+    operator mpfr_srcptr() const { return v_; }
+    mpfr_prec_t precision() const { return mpfr_get_prec(v_); }
+    double to_double() const { return mpfr_get_d(v_, MPFR_RNDN); }
+    long double to_long_double() const { return mpfr_get_ld(v_, MPFR_RNDN); }
+
+private:
+    mpfr_t v_;
+};
+
+// MPFR's widest exponent range, so that nothing in a tail underflows before double does.
+// Call once per thread before any evaluation (the range is per thread in MPFR builds with TLS).
+inline void init_thread()
+{
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+}
+
+namespace detail {
+
+inline void set_zero(mpfr_ptr r, int sign) { mpfr_set_zero(r, sign); }
+
+// sigma(z) = 1/(1 + e^-z).
+inline void sigmoid(mpfr_ptr r, mpfr_srcptr z)
+{
+    number e(mpfr_get_prec(r));
+    mpfr_neg(e, z, MPFR_RNDN);
+    mpfr_exp(e, e, MPFR_RNDN);
+    mpfr_add_ui(e, e, 1, MPFR_RNDN);
+    mpfr_ui_div(r, 1, e, MPFR_RNDN);
+}
+
+// sigma'(z) = sigma(z) sigma(-z) = e/(1 + e)^2 with e = e^-|z| (finite for every z).
+inline void sigmoid_prime(mpfr_ptr r, mpfr_srcptr z)
+{
+    const mpfr_prec_t p = mpfr_get_prec(r);
+    number e(p), d(p);
+    mpfr_abs(e, z, MPFR_RNDN);
+    mpfr_neg(e, e, MPFR_RNDN);
+    mpfr_exp(e, e, MPFR_RNDN);
+    mpfr_add_ui(d, e, 1, MPFR_RNDN);
+    mpfr_sqr(d, d, MPFR_RNDN);
+    mpfr_div(r, e, d, MPFR_RNDN);
+}
+
+// Bits lost when terms of size `largest` sum to `result`.
+inline mpfr_prec_t cancelled_bits(mpfr_srcptr largest, mpfr_srcptr result)
+{
+    if (mpfr_zero_p(result))
+        return mpfr_get_prec(result); // exactly 0, or everything cancelled: try again with more
+    return std::max<mpfr_exp_t>(0, mpfr_get_exp(largest) - mpfr_get_exp(result));
+}
+
+// Evaluates eval(r, p) (which returns the exponent gap between its largest term and r) at the
+// default precision, again with more bits while fewer than guaranteed_bits survive.
+template <class Eval>
+void with_enough_bits(mpfr_ptr r, Eval eval)
+{
+    mpfr_prec_t p = std::max<mpfr_prec_t>(default_precision, mpfr_get_prec(r));
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        number t(p);
+        const mpfr_prec_t lost = eval(t.get(), p);
+        if (p - lost >= guaranteed_bits || attempt == 7) {
+            mpfr_set(r, t, MPFR_RNDN);
+            return;
+        }
+        p = lost + guaranteed_bits + 64;
+    }
+}
+
+} // namespace detail
+
+// ---- relu, leaky_relu, prelu, elu: the x <= 0 branch at the kink x = 0 ------------------------
+
+inline void relu(mpfr_ptr r, double x)
+{
+    if (std::isnan(x) || x > 0)
+        mpfr_set_d(r, x, MPFR_RNDN);
+    else
+        mpfr_set_zero(r, 1);
+}
+
+inline void relu_prime(mpfr_ptr r, double x)
+{
+    if (std::isnan(x))
+        mpfr_set_nan(r);
+    else
+        mpfr_set_ui(r, x > 0 ? 1 : 0, MPFR_RNDN);
+}
+
+inline void leaky_relu(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x) || x > 0) {
+        mpfr_set_d(r, x, MPFR_RNDN);
+    } else if (alpha == 0) {
+        mpfr_set_zero(r, 1); // 0, also at -inf (not 0 * inf)
+    } else {
+        mpfr_set_d(r, x, MPFR_RNDN);
+        mpfr_mul_d(r, r, alpha, MPFR_RNDN);
+    }
+}
+
+inline void leaky_relu_prime(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x))
+        mpfr_set_nan(r);
+    else
+        mpfr_set_d(r, x > 0 ? 1.0 : alpha, MPFR_RNDN);
+}
+
+// d leaky_relu / d alpha = d prelu / d alpha = x for x <= 0, else 0.
+inline void leaky_relu_dalpha(mpfr_ptr r, double x)
+{
+    if (std::isnan(x) || x <= 0)
+        mpfr_set_d(r, x, MPFR_RNDN);
+    else
+        mpfr_set_zero(r, 1);
+}
+
+inline void elu(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x) || x > 0) {
+        mpfr_set_d(r, x, MPFR_RNDN);
+        return;
+    }
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_expm1(r, r, MPFR_RNDN); // expm1(-inf) = -1
+    mpfr_mul_d(r, r, alpha, MPFR_RNDN);
+}
+
+inline void elu_prime(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x) || x > 0) {
+        mpfr_set_d(r, std::isnan(x) ? x : 1.0, MPFR_RNDN);
+        return;
+    }
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_exp(r, r, MPFR_RNDN);
+    mpfr_mul_d(r, r, alpha, MPFR_RNDN);
+}
+
+inline void elu_dalpha(mpfr_ptr r, double x)
+{
+    if (std::isnan(x) || x > 0) {
+        mpfr_set_d(r, std::isnan(x) ? x : 0.0, MPFR_RNDN);
+        return;
+    }
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_expm1(r, r, MPFR_RNDN);
+}
+
+// ---- gelu: x Phi(x), Phi(x) = erfc(-x/sqrt2)/2 ----------------------------------------------------
+
+namespace detail {
+
+// erfc(t) for t >= 4 from Laplace's continued fraction
+//   erfc(t) = e^(-t^2)/sqrt(pi) * 1/(t + (1/2)/(t + 1/(t + (3/2)/(t + 2/(t + ...)))))
+// (mpfr_erfc takes up to a millisecond between t = 4 and 20, the tails of gelu in float and
+// double; the fraction needs about 30 terms at t = 4 and fewer beyond). Its convergents
+// alternate around the value, so stopping when one term changes the value by less than
+// 2^-(p+8) leaves an error below that. Evaluated by the modified Lentz method.
+inline void erfc_continued_fraction(mpfr_ptr r, mpfr_srcptr t)
+{
+    const mpfr_prec_t p = mpfr_get_prec(r) + 16;
+    number f(p), c(p), d(p), delta(p), a(p);
+    mpfr_ui_div(f, 1, t, MPFR_RNDN); // first convergent 1/t
+    mpfr_set_inf(c, 1);              // C_1 = b_1 + a_1/f_0 with f_0 = 0
+    mpfr_set(d, f, MPFR_RNDN);       // D_1 = 1/b_1
+    for (unsigned long j = 2; j < 100000; ++j) {
+        mpfr_set_ui(a, j - 1, MPFR_RNDN);
+        mpfr_div_2ui(a, a, 1, MPFR_RNDN); // a_j = (j - 1)/2
+        mpfr_mul(d, d, a, MPFR_RNDN);     // D = 1/(t + a D)
+        mpfr_add(d, d, t, MPFR_RNDN);
+        mpfr_ui_div(d, 1, d, MPFR_RNDN);
+        mpfr_div(c, a, c, MPFR_RNDN); // C = t + a/C
+        mpfr_add(c, c, t, MPFR_RNDN);
+        mpfr_mul(delta, c, d, MPFR_RNDN);
+        mpfr_mul(f, f, delta, MPFR_RNDN);
+        mpfr_sub_ui(delta, delta, 1, MPFR_RNDN);
+        if (mpfr_zero_p(delta) || mpfr_get_exp(delta) < -(p - 8))
+            break;
+    }
+    number e(p), s(p);
+    mpfr_sqr(e, t, MPFR_RNDN);
+    mpfr_neg(e, e, MPFR_RNDN);
+    mpfr_exp(e, e, MPFR_RNDN);
+    mpfr_const_pi(s, MPFR_RNDN);
+    mpfr_sqrt(s, s, MPFR_RNDN);
+    mpfr_div(e, e, s, MPFR_RNDN);
+    mpfr_mul(r, e, f, MPFR_RNDN);
+}
+
+inline void erfc(mpfr_ptr r, mpfr_srcptr t)
+{
+    if (mpfr_number_p(t) && mpfr_cmp_ui(t, 4) >= 0)
+        erfc_continued_fraction(r, t);
+    else
+        mpfr_erfc(r, t, MPFR_RNDN);
+}
+
+// Phi(x) at r's precision.
+inline void normal_cdf(mpfr_ptr r, double x)
+{
+    number s(mpfr_get_prec(r) + 16), t(mpfr_get_prec(r) + 16);
+    mpfr_sqrt_ui(s, 2, MPFR_RNDN);
+    mpfr_set_d(t, -x, MPFR_RNDN);
+    mpfr_div(t, t, s, MPFR_RNDN);
+    erfc(r, t);
+    mpfr_div_2ui(r, r, 1, MPFR_RNDN);
+}
+
+// phi(x) = e^(-x^2/2)/sqrt(2 pi).
+inline void normal_pdf(mpfr_ptr r, double x)
+{
+    number s(mpfr_get_prec(r));
+    mpfr_const_pi(s, MPFR_RNDN);
+    mpfr_mul_2ui(s, s, 1, MPFR_RNDN);
+    mpfr_sqrt(s, s, MPFR_RNDN);
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_sqr(r, r, MPFR_RNDN);
+    mpfr_div_2ui(r, r, 1, MPFR_RNDN);
+    mpfr_neg(r, r, MPFR_RNDN);
+    mpfr_exp(r, r, MPFR_RNDN);
+    mpfr_div(r, r, s, MPFR_RNDN);
+}
+
+} // namespace detail
+
+inline void gelu(mpfr_ptr r, double x)
+{
+    if (std::isinf(x)) {
+        x > 0 ? mpfr_set_inf(r, 1) : mpfr_set_zero(r, -1);
+        return;
+    }
+    if (std::isnan(x)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    detail::normal_cdf(r, x);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+}
+
+// gelu'(x) = Phi(x) + x phi(x).
+inline void gelu_prime(mpfr_ptr r, double x)
+{
+    if (std::isinf(x)) {
+        if (x > 0)
+            mpfr_set_ui(r, 1, MPFR_RNDN);
+        else
+            mpfr_set_zero(r, -1);
+        return;
+    }
+    if (std::isnan(x)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    detail::with_enough_bits(r, [x](mpfr_ptr t, mpfr_prec_t p) {
+        number cdf(p), pdf(p);
+        detail::normal_cdf(cdf, x);
+        detail::normal_pdf(pdf, x);
+        mpfr_mul_d(pdf, pdf, x, MPFR_RNDN);
+        mpfr_add(t, cdf, pdf, MPFR_RNDN);
+        return detail::cancelled_bits(mpfr_cmpabs(cdf, pdf) >= 0 ? cdf.get() : pdf.get(), t);
+    });
+}
+
+// ---- gelu_tanh: x sigma(z), z = 2u = sqrt(8/pi) (x + 0.044715 x^3) ----------------------------------
+
+namespace detail {
+
+// z and z'(x) = sqrt(8/pi) (1 + 3 * 0.044715 x^2), with 0.044715 the decimal number.
+inline void gelu_tanh_z(mpfr_ptr z, mpfr_ptr dz, double x)
+{
+    const mpfr_prec_t p = mpfr_get_prec(z);
+    number c(p), k(p), x2(p);
+    mpfr_const_pi(c, MPFR_RNDN);
+    mpfr_ui_div(c, 8, c, MPFR_RNDN);
+    mpfr_sqrt(c, c, MPFR_RNDN);
+    mpfr_set_str(k, "0.044715", 10, MPFR_RNDN);
+    mpfr_set_d(x2, x, MPFR_RNDN);
+    mpfr_sqr(x2, x2, MPFR_RNDN);
+    mpfr_mul(z, x2, k, MPFR_RNDN); // k x^2
+    if (dz) {
+        mpfr_mul_ui(dz, z, 3, MPFR_RNDN);
+        mpfr_add_ui(dz, dz, 1, MPFR_RNDN);
+        mpfr_mul(dz, dz, c, MPFR_RNDN);
+    }
+    mpfr_add_ui(z, z, 1, MPFR_RNDN);
+    mpfr_mul_d(z, z, x, MPFR_RNDN); // x + k x^3
+    mpfr_mul(z, z, c, MPFR_RNDN);
+}
+
+} // namespace detail
+
+inline void gelu_tanh(mpfr_ptr r, double x)
+{
+    if (std::isinf(x)) {
+        x > 0 ? mpfr_set_inf(r, 1) : mpfr_set_zero(r, -1);
+        return;
+    }
+    if (std::isnan(x)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    number z(mpfr_get_prec(r));
+    detail::gelu_tanh_z(z, nullptr, x);
+    detail::sigmoid(r, z);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+}
+
+// gelu_tanh'(x) = sigma(z) + x sigma'(z) z'(x).
+inline void gelu_tanh_prime(mpfr_ptr r, double x)
+{
+    if (std::isinf(x)) {
+        if (x > 0)
+            mpfr_set_ui(r, 1, MPFR_RNDN);
+        else
+            mpfr_set_zero(r, -1);
+        return;
+    }
+    if (std::isnan(x)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    detail::with_enough_bits(r, [x](mpfr_ptr t, mpfr_prec_t p) {
+        number z(p), dz(p), s(p), ds(p);
+        detail::gelu_tanh_z(z, dz, x);
+        detail::sigmoid(s, z);
+        detail::sigmoid_prime(ds, z);
+        mpfr_mul(ds, ds, dz, MPFR_RNDN);
+        mpfr_mul_d(ds, ds, x, MPFR_RNDN);
+        mpfr_add(t, s, ds, MPFR_RNDN);
+        return detail::cancelled_bits(mpfr_cmpabs(s, ds) >= 0 ? s.get() : ds.get(), t);
+    });
+}
+
+// ---- sigmoid, tanh ---------------------------------------------------------------------------------
+
+inline void sigmoid(mpfr_ptr r, double x)
+{
+    number z(x, mpfr_get_prec(r));
+    detail::sigmoid(r, z); // sigma(-inf) = 1/(1 + inf) = 0, sigma(inf) = 1
+}
+
+inline void sigmoid_prime(mpfr_ptr r, double x)
+{
+    number z(x, mpfr_get_prec(r));
+    detail::sigmoid_prime(r, z); // e^-inf = 0: sigma'(+-inf) = 0
+}
+
+inline void tanh(mpfr_ptr r, double x)
+{
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_tanh(r, r, MPFR_RNDN);
+}
+
+// tanh'(x) = sech^2 x.
+inline void tanh_prime(mpfr_ptr r, double x)
+{
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_sech(r, r, MPFR_RNDN);
+    mpfr_sqr(r, r, MPFR_RNDN);
+}
+
+// ---- swish, silu: x sigma(beta x) -------------------------------------------------------------------
+// beta x is exact (106 bits of 128).
+
+inline void swish(mpfr_ptr r, double x, double beta)
+{
+    if (std::isnan(x) || std::isnan(beta)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    if (std::isinf(x)) {
+        if (beta == 0)
+            mpfr_set_d(r, x / 2, MPFR_RNDN);
+        else if ((x > 0) == (beta > 0))
+            mpfr_set_d(r, x, MPFR_RNDN);
+        else
+            mpfr_set_zero(r, x > 0 ? 1 : -1);
+        return;
+    }
+    number z(x, mpfr_get_prec(r));
+    mpfr_mul_d(z, z, beta, MPFR_RNDN);
+    detail::sigmoid(r, z);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+}
+
+// swish'(x) = sigma(z) + z sigma'(z), z = beta x.
+inline void swish_prime(mpfr_ptr r, double x, double beta)
+{
+    if (std::isnan(x) || std::isnan(beta)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    if (std::isinf(x)) {
+        if (beta == 0)
+            mpfr_set_d(r, 0.5, MPFR_RNDN);
+        else if ((x > 0) == (beta > 0))
+            mpfr_set_ui(r, 1, MPFR_RNDN);
+        else
+            mpfr_set_zero(r, -1);
+        return;
+    }
+    detail::with_enough_bits(r, [x, beta](mpfr_ptr t, mpfr_prec_t p) {
+        number z(x, p), s(p), ds(p);
+        mpfr_mul_d(z, z, beta, MPFR_RNDN);
+        detail::sigmoid(s, z);
+        detail::sigmoid_prime(ds, z);
+        mpfr_mul(ds, ds, z, MPFR_RNDN);
+        mpfr_add(t, s, ds, MPFR_RNDN);
+        return detail::cancelled_bits(mpfr_cmpabs(s, ds) >= 0 ? s.get() : ds.get(), t);
+    });
+}
+
+// d swish / d beta = x^2 sigma'(beta x) (beta = 0 and x = +-inf: inf).
+inline void swish_dbeta(mpfr_ptr r, double x, double beta)
+{
+    if (std::isnan(x) || std::isnan(beta)) {
+        mpfr_set_nan(r);
+        return;
+    }
+    if (std::isinf(x)) {
+        beta == 0 ? mpfr_set_inf(r, 1) : mpfr_set_zero(r, 1);
+        return;
+    }
+    number z(x, mpfr_get_prec(r));
+    mpfr_mul_d(z, z, beta, MPFR_RNDN);
+    detail::sigmoid_prime(r, z);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+}
+
+inline void silu(mpfr_ptr r, double x) { swish(r, x, 1.0); }
+inline void silu_prime(mpfr_ptr r, double x) { swish_prime(r, x, 1.0); }
+
+// ---- softmax, log_softmax over one vector -------------------------------------------------------------
+// softmax_i = e^(x_i - m) / sum_j e^(x_j - m); log_softmax_i = x_i - m - log sum_j e^(x_j - m).
+// Special vectors: any NaN -> all NaN; all -inf -> NaN, or with masked_zero softmax 0 and
+// log_softmax -inf; k entries +inf share the mass (1/k and -log k, the others 0 and -inf).
+// Sums are rounded to the working precision at each step: 65536 terms lose at most 16 bits.
+
+namespace detail {
+
+// Fills y (sized to x) and returns true for a special vector.
+inline bool softmax_special(const std::vector<double>& x, std::vector<number>& y, bool masked_zero, bool log)
+{
+    std::size_t pinf = 0;
+    bool any_nan = false, all_minus_inf = true;
+    for (double v : x) {
+        any_nan |= std::isnan(v);
+        pinf += v == HUGE_VAL;
+        all_minus_inf &= v == -HUGE_VAL;
+    }
+    if (any_nan || (all_minus_inf && !masked_zero)) {
+        for (auto& v : y)
+            mpfr_set_nan(v);
+        return true;
+    }
+    if (all_minus_inf) {
+        for (auto& v : y)
+            log ? mpfr_set_inf(v, -1) : mpfr_set_zero(v, 1);
+        return true;
+    }
+    if (pinf == 0)
+        return false;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (x[i] != HUGE_VAL) {
+            log ? mpfr_set_inf(y[i], -1) : mpfr_set_zero(y[i], 1);
+        } else if (log) {
+            mpfr_set_ui(y[i], static_cast<unsigned long>(pinf), MPFR_RNDN);
+            mpfr_log(y[i], y[i], MPFR_RNDN);
+            mpfr_neg(y[i], y[i], MPFR_RNDN);
+        } else {
+            mpfr_set_ui(y[i], 1, MPFR_RNDN);
+            mpfr_div_ui(y[i], y[i], static_cast<unsigned long>(pinf), MPFR_RNDN);
+        }
+    }
+    return true;
+}
+
+inline std::vector<number> make_vector(std::size_t n, mpfr_prec_t p) { return std::vector<number>(n, number(p)); }
+
+} // namespace detail
+
+inline std::vector<number> softmax(const std::vector<double>& x, bool masked_zero = false,
+                                   mpfr_prec_t p = default_precision)
+{
+    auto y = detail::make_vector(x.size(), p);
+    if (x.empty() || detail::softmax_special(x, y, masked_zero, false))
+        return y;
+    const double m = *std::max_element(x.begin(), x.end());
+    number sum(p);
+    mpfr_set_zero(sum, 1);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        mpfr_set_d(y[i], x[i], MPFR_RNDN);
+        mpfr_sub_d(y[i], y[i], m, MPFR_RNDN); // exact, or within 2^-128 relative
+        mpfr_exp(y[i], y[i], MPFR_RNDN);
+        mpfr_add(sum, sum, y[i], MPFR_RNDN);
+    }
+    for (auto& v : y)
+        mpfr_div(v, v, sum, MPFR_RNDN);
+    return y;
+}
+
+inline std::vector<number> log_softmax(const std::vector<double>& x, bool masked_zero = false,
+                                       mpfr_prec_t p = default_precision)
+{
+    auto y = detail::make_vector(x.size(), p);
+    if (x.empty() || detail::softmax_special(x, y, masked_zero, true))
+        return y;
+    const double m = *std::max_element(x.begin(), x.end());
+    // log S = log1p(S - 1), S - 1 summed without the maximum's 1: a dominant entry's
+    // log_softmax is about -(S - 1), which 1 + (S - 1) at p bits would round to 0 once S - 1 < 2^-p.
+    // The count of maxima is added last: -1 + (tiny) would round the tiny away too.
+    number sum(p), t(p);
+    mpfr_set_zero(sum, 1);
+    unsigned long maxima = 0;
+    for (double v : x) {
+        if (v == m) {
+            ++maxima;
+            continue;
+        }
+        mpfr_set_d(t, v, MPFR_RNDN);
+        mpfr_sub_d(t, t, m, MPFR_RNDN);
+        mpfr_exp(t, t, MPFR_RNDN);
+        mpfr_add(sum, sum, t, MPFR_RNDN);
+    }
+    mpfr_add_ui(sum, sum, maxima - 1, MPFR_RNDN);
+    mpfr_log1p(sum, sum, MPFR_RNDN);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        mpfr_set_d(y[i], x[i], MPFR_RNDN); // -inf stays -inf
+        mpfr_sub_d(y[i], y[i], m, MPFR_RNDN);
+        mpfr_sub(y[i], y[i], sum, MPFR_RNDN);
+    }
+    return y;
+}
+
+// Backward results next to cancellation. Per element, the two terms a_i - b_i that the result
+// is made of (softmax: dy_i - s, s = <dy, y>, dx_i = y_i (a_i - b_i); log_softmax:
+// dy_i - y_i sum dy): `cancels` when |a_i - b_i| <= 2^-20 (|a_i| + |b_i|), where a ULP bound
+// means nothing, and `scale`, the size of the terms for the mixed metric there:
+// y_i (|dy_i| + |s|) (softmax), |dy_i| + |y_i sum dy| (log_softmax).
+inline constexpr double cancel_limit = 0x1p-20;
+
+struct backward_terms {
+    std::vector<char> cancels;
+    std::vector<long double> scale;
+};
+
+namespace detail {
+
+// Records the terms a - b (and the factor y, 1 for log_softmax) of one element.
+inline void record_terms(backward_terms* terms, std::size_t i, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcptr y,
+                         mpfr_prec_t p)
+{
+    if (!terms)
+        return;
+    number d(p), size(p), t(p);
+    mpfr_sub(d, a, b, MPFR_RNDN);
+    mpfr_abs(d, d, MPFR_RNDN);
+    mpfr_abs(size, a, MPFR_RNDN);
+    mpfr_abs(t, b, MPFR_RNDN);
+    mpfr_add(size, size, t, MPFR_RNDN);
+    mpfr_mul_d(t, size, cancel_limit, MPFR_RNDN);
+    terms->cancels[i] = mpfr_number_p(d) && mpfr_number_p(t) && mpfr_lessequal_p(d, t);
+    if (y)
+        mpfr_mul(size, size, y, MPFR_RNDN);
+    terms->scale[i] = std::fabs(mpfr_get_ld(size, MPFR_RNDN));
+}
+
+inline void init_terms(backward_terms* terms, std::size_t n)
+{
+    if (terms) {
+        terms->cancels.assign(n, 0);
+        terms->scale.assign(n, 0.0L);
+    }
+}
+
+} // namespace detail
+
+// softmax backward: dx = y (dy - <dy, y>).
+inline std::vector<number> softmax_backward(const std::vector<double>& x, const std::vector<double>& dy,
+                                            bool masked_zero = false, backward_terms* terms = nullptr,
+                                            mpfr_prec_t p = default_precision)
+{
+    const auto y = softmax(x, masked_zero, p);
+    number dot(p), t(p);
+    mpfr_set_zero(dot, 1);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        mpfr_mul_d(t, y[i], dy[i], MPFR_RNDN);
+        mpfr_add(dot, dot, t, MPFR_RNDN);
+    }
+    auto dx = detail::make_vector(y.size(), p);
+    detail::init_terms(terms, y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        mpfr_set_d(t, dy[i], MPFR_RNDN);
+        detail::record_terms(terms, i, t, dot, y[i], p);
+        mpfr_sub(t, t, dot, MPFR_RNDN);
+        mpfr_mul(dx[i], t, y[i], MPFR_RNDN);
+    }
+    return dx;
+}
+
+// log_softmax backward: dx = dy - softmax(x) sum(dy).
+inline std::vector<number> log_softmax_backward(const std::vector<double>& x, const std::vector<double>& dy,
+                                                bool masked_zero = false, backward_terms* terms = nullptr,
+                                                mpfr_prec_t p = default_precision)
+{
+    const auto y = softmax(x, masked_zero, p);
+    number sum(p), t(p), g(p);
+    mpfr_set_zero(sum, 1);
+    for (double v : dy)
+        mpfr_add_d(sum, sum, v, MPFR_RNDN);
+    auto dx = detail::make_vector(y.size(), p);
+    detail::init_terms(terms, y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        mpfr_mul(t, y[i], sum, MPFR_RNDN);
+        mpfr_set_d(g, dy[i], MPFR_RNDN);
+        detail::record_terms(terms, i, g, t, nullptr, p);
+        mpfr_sub(dx[i], g, t, MPFR_RNDN);
+    }
+    return dx;
+}
+
+} // namespace xact_mpfr

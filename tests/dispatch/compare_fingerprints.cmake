@@ -1,0 +1,41 @@
+# cmake -DDISPATCH=<program> -DHEADER_ONLY=<program> -DARCH=<name> [-DEXCLUDE=<regex>] -P compare_fingerprints.cmake
+# Runs the dispatch build with XACT_ARCH=ARCH and the header-only build made with ARCH's flags;
+# their outputs must be equal. Prints "skipped:" (ctest's SKIP_REGULAR_EXPRESSION) where this
+# CPU does not run ARCH.
+cmake_policy(SET CMP0007 NEW) # keep empty list elements: lines stay aligned
+set(ENV{XACT_ARCH} ${ARCH})
+execute_process(COMMAND ${DISPATCH} RESULT_VARIABLE rc OUTPUT_VARIABLE from_dispatch ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  if(err MATCHES "not supported by this CPU")
+    message("skipped: ${err}")
+    return()
+  endif()
+  message(FATAL_ERROR "${DISPATCH} failed (${rc}): ${err}")
+endif()
+execute_process(COMMAND ${HEADER_ONLY} RESULT_VARIABLE rc OUTPUT_VARIABLE from_header_only ERROR_VARIABLE err2)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${HEADER_ONLY} failed (${rc}): ${err2}")
+endif()
+message("${err}${err2}")
+# EXCLUDE: a regex of lines to leave out (the reductions, whose summation order follows the
+# SIMD width, when two widths are compared).
+if(DEFINED EXCLUDE)
+  string(REGEX REPLACE "(^|\n)(${EXCLUDE})[^\n]*" "" from_dispatch "${from_dispatch}")
+  string(REGEX REPLACE "(^|\n)(${EXCLUDE})[^\n]*" "" from_header_only "${from_header_only}")
+endif()
+if(NOT from_dispatch STREQUAL from_header_only)
+  string(REPLACE "\n" ";" a "${from_dispatch}")
+  string(REPLACE "\n" ";" b "${from_header_only}")
+  set(diff "")
+  list(LENGTH a count)
+  math(EXPR last "${count} - 1")
+  foreach(i RANGE ${last})
+    list(GET a ${i} la)
+    list(GET b ${i} lb)
+    if(NOT la STREQUAL lb)
+      string(APPEND diff "  dispatch: ${la}\n  header-only: ${lb}\n")
+    endif()
+  endforeach()
+  message(FATAL_ERROR "${ARCH}: dispatch and header-only results differ:\n${diff}")
+endif()
+message("${ARCH}: dispatch and header-only agree on every function, operation and type")
