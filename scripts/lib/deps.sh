@@ -71,7 +71,8 @@ xact_configure() {
     baseline) args+=(-DXACT_NATIVE=OFF -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
                      -DXACT_PACKAGE_TESTS=OFF "${lean[@]}") ;;
     sanitize) args+=(-DXACT_NATIVE=ON -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF
-                     -DXACT_PACKAGE_TESTS=OFF "${lean[@]}"
+                     -DXACT_PACKAGE_TESTS=OFF "${lean[@]}" -DXACT_TEST_OPTIMIZATION=-O1
+                     "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG"
                      "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer") ;;
     arm) args+=("-DCMAKE_TOOLCHAIN_FILE=$root/cmake/toolchains/aarch64-linux-gnu.cmake" -DXACT_NATIVE=OFF
                 -DXACT_BUILD_BENCHMARKS=OFF -DXACT_BUILD_EXAMPLES=OFF -DXACT_PACKAGE_TESTS=OFF
