@@ -192,11 +192,12 @@ double for_each_element_sum(Op op, const std::array<view<const T>, K>& in, view<
     return total;
 }
 
-// One row of a view as a 1 x cols view.
+// One row of a view as a 1 x cols view (an empty view's rows keep its pointer, which may be
+// null: no offset is applied to it).
 template <class T>
 view<T> row_of(const view<T>& v, std::ptrdiff_t r) noexcept
 {
-    return {v.at(r, 0), 1, v.cols, v.sr, v.sc, false};
+    return {v.size() == 0 ? v.data : v.at(r, 0), 1, v.cols, v.sr, v.sc, false};
 }
 
 } // namespace xact::engine
