@@ -33,6 +33,7 @@
 
 #include <xact/xact.hpp>
 
+#include "support/bits.hpp"
 #include "support/ulp.hpp"
 
 namespace {
@@ -43,43 +44,12 @@ using Eigen::Index;
 
 // ---- bits ------------------------------------------------------------------------------------
 
+using xact_test::from_bits;
+using xact_test::same_bits;
+using xact_test::sentinel;
+using xact_test::to_bits;
 template <class T>
-using bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-
-template <class T>
-bits_t<T> to_bits(T x)
-{
-    bits_t<T> b;
-    std::memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-template <class T>
-T from_bits(bits_t<T> b)
-{
-    T x;
-    std::memcpy(&x, &b, sizeof x);
-    return x;
-}
-
-// Equal bits; any NaN equals any NaN (payloads are not part of the contract).
-template <class T>
-bool same_bits(T a, T b)
-{
-    if (std::isnan(a) || std::isnan(b))
-        return std::isnan(a) && std::isnan(b);
-    return to_bits(a) == to_bits(b);
-}
-
-// Fills every byte the library must not write: a NaN with a payload no computation produces.
-template <class T>
-T sentinel()
-{
-    if constexpr (sizeof(T) == 4)
-        return from_bits<T>(0x7fc5a5a5u);
-    else
-        return from_bits<T>(0x7ff8a5a5a5a5a5a5ull);
-}
+using bits_t = xact_test::bits_of<T>;
 
 template <class T>
 using buffer = std::vector<T, xsimd::aligned_allocator<T, 64>>;

@@ -14,6 +14,7 @@
 // 0.75, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
 #pragma once
 
+#include "../math/exact.hpp"
 #include "../math/logistic.hpp"
 
 namespace xact {
@@ -72,18 +73,11 @@ struct swish {
     }
 
 private:
-    // beta x as hi + lo.
+    // beta x as hi + lo (math/exact.hpp).
     template <class V>
     XACT_INLINE math::double_word<V> scaled(V x) const noexcept
     {
-        using T = math::scalar_t<V>;
-        const math::split_constant<T> b(beta);
-        auto z = math::two_prod(x, V(b.hi));
-        const V lo = math::fma(x, V(b.lo), z.lo);
-        // Far out the low part carries nothing (sigmoid has saturated), and it may be NaN: inf - inf
-        // at x = +-inf, or an overflow in the split of two_prod without hardware FMA.
-        z.lo = math::select(math::abs(z.hi) <= math::splat<V>(1e18), lo, math::splat<V>(0));
-        return z;
+        return math::scaled_product(x, math::split_constant<math::scalar_t<V>>(beta));
     }
 };
 

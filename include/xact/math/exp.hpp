@@ -1,4 +1,5 @@
-// exp and expm1 over scalars and batches, and exp(-x^2 / 2) without the rounding of x^2.
+// exp and expm1 over scalars and batches, and exp_split / expm1_split: the same before their
+// last rounding, as double words, for kernels that round once at the end.
 //
 // Range reduction x = n ln2 + r, |r| <= ln2/2 (Cody-Waite, ln2 in two parts), then
 // expm1(r) = r + r^2 q(r) with a near-minimax q (scripts/gen_coefficients.py).
@@ -82,25 +83,6 @@ XACT_INLINE V exp(V x) noexcept
     return detail::scale_pow2(V(T(1)) + p, n);
 }
 
-// e^x and e^x 2^shift from one reduction, for x <= 0: the scaled value keeps full precision
-// where e^x itself is denormal (for products such as x e^x that are normal again).
-template <class V>
-struct exp_scaled_pair {
-    V value, scaled;
-};
-
-template <class V>
-XACT_INLINE exp_scaled_pair<V> exp_with_scaled(V x, int shift) noexcept
-{
-    using T = scalar_t<V>;
-    using C = detail::exp_constants<T>;
-    V n;
-    const V y = V(T(1)) + detail::reduce_expm1(math::clamp(x, V(C::exp_lo), V(C::exp_hi)), n);
-    // Below the clamp the scaled value would be e^lo 2^shift, not 0.
-    return {detail::scale_pow2(y, n),
-            math::select(x < V(C::exp_lo), V(T(0)), detail::scale_pow2(y, n + V(T(shift))))};
-}
-
 // e^x - 1, without cancellation near 0.
 template <class V>
 XACT_INLINE V expm1(V x) noexcept
@@ -115,22 +97,6 @@ XACT_INLINE V expm1(V x) noexcept
     const V r = V(T(2)) * math::fma(t, p, t - V(T(0.5)));
     // Below 2^-digits, expm1(x) rounds to x (this also keeps denormal x exact).
     return math::select(math::abs(x) < V(std::ldexp(T(1), -std::numeric_limits<T>::digits)), x, r);
-}
-
-// e^(hi + lo) for a double-word argument with |lo| <= ulp(hi): e^hi (1 + lo).
-template <class V>
-XACT_INLINE V exp(double_word<V> z) noexcept
-{
-    const V e = math::exp(z.hi);
-    return math::fma(e, z.lo, e);
-}
-
-// e^(hi + lo) and e^(hi + lo) 2^shift (see exp_with_scaled), for hi <= 0.
-template <class V>
-XACT_INLINE exp_scaled_pair<V> exp_with_scaled(double_word<V> z, int shift) noexcept
-{
-    const auto p = math::exp_with_scaled(z.hi, shift);
-    return {math::fma(p.value, z.lo, p.value), math::fma(p.scaled, z.lo, p.scaled)};
 }
 
 // The argument below which exp_split clamps (e^x is then below every result's last place).
@@ -194,20 +160,14 @@ XACT_INLINE double_word<V> expm1_split(V x) noexcept
     return math::fast_two_sum(s.hi, s.lo + t * e.p.lo);
 }
 
-// e^(-x^2 / 2) with x^2 carried exactly, so the tail keeps full relative accuracy (rounding
-// x^2 first would cost about x^2/2 ULP). |x| beyond the underflow point gives 0.
+// -x^2 / 2 as an exact double word, the argument of gelu's e^(-x^2/2): rounding x^2 first
+// would cost about x^2/2 ULP in the tail.
 template <class V>
 XACT_INLINE double_word<V> neg_half_square(V x) noexcept
 {
     using T = scalar_t<V>;
     const auto sq = math::two_prod(x, x);
     return {sq.hi * V(T(-0.5)), sq.lo * V(T(-0.5))};
-}
-
-template <class V>
-XACT_INLINE V exp_neg_half_square(V x) noexcept
-{
-    return math::exp(math::neg_half_square(x));
 }
 
 } // namespace xact::math
