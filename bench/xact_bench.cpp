@@ -27,7 +27,9 @@
 // Ratios on xact's rows: its throughput over the fastest peer's (oneDNN, XNNPACK or PyTorch),
 // over the scalar loop's, and over the ceiling's (about 1 at best for a memory-bound function).
 #include "peers/peers.hpp"
+#include "peers/xact_functions.hpp"
 #include "support/reference.hpp"
+#include "support/reference_extra.hpp"
 #include "support/ulp.hpp"
 
 #include <xact/parallel.hpp>
@@ -68,15 +70,24 @@ using xact_ref::real;
 const std::size_t axis_lengths[] = {1000, 32000};
 constexpr std::size_t error_sample = 65536;
 
+enum class kind { elementwise, axis, gated };
+
 struct function_info {
     const char* name;
-    bool axis;
+    kind what;
 };
 
 const function_info functions[] = {
-    {"relu", false},    {"leaky_relu", false}, {"prelu", false}, {"elu", false},  {"gelu", false},
-    {"gelu_tanh", false}, {"sigmoid", false},  {"tanh", false},  {"silu", false}, {"swish", false},
-    {"hardswish", false}, {"softmax", true},   {"log_softmax", true},
+    {"relu", kind::elementwise},        {"leaky_relu", kind::elementwise},  {"prelu", kind::elementwise},
+    {"elu", kind::elementwise},         {"gelu", kind::elementwise},        {"gelu_tanh", kind::elementwise},
+    {"sigmoid", kind::elementwise},     {"tanh", kind::elementwise},        {"silu", kind::elementwise},
+    {"swish", kind::elementwise},       {"quick_gelu", kind::elementwise},  {"selu", kind::elementwise},
+    {"celu", kind::elementwise},        {"softplus", kind::elementwise},    {"log_sigmoid", kind::elementwise},
+    {"mish", kind::elementwise},        {"hard_sigmoid", kind::elementwise}, {"hard_swish", kind::elementwise},
+    {"relu6", kind::elementwise},       {"hard_tanh", kind::elementwise},   {"softsign", kind::elementwise},
+    {"softmax", kind::axis},            {"log_softmax", kind::axis},        {"glu", kind::gated},
+    {"reglu", kind::gated},             {"geglu", kind::gated},             {"geglu_tanh", kind::gated},
+    {"swiglu", kind::gated},
 };
 
 const direction directions[] = {direction::forward, direction::derivative, direction::backward,
@@ -93,6 +104,8 @@ elementwise_reference reference_of(const std::string& name)
 {
     namespace r = xact_ref;
     const real leak = leaky_relu_alpha, prelu_a = prelu_alpha, elu_a = elu_alpha, beta = swish_beta;
+    const real celu_a = celu_alpha, beta_sp = softplus_beta, threshold = softplus_threshold;
+    const real lo = hard_tanh_min, hi = hard_tanh_max;
     if (name == "relu")
         return {r::relu, r::relu_prime, [](real y) { return y > 0 ? real(1) : real(0); }};
     if (name == "leaky_relu")
@@ -117,9 +130,35 @@ elementwise_reference reference_of(const std::string& name)
     if (name == "swish")
         return {[=](real x) { return r::swish(x, beta); }, [=](real x) { return r::swish_prime(x, beta); }, {},
                 r::swish_max_prime(beta)};
-    if (name == "hardswish") // x relu6(x + 3) / 6 (XNNPACK's, not an xact function)
-        return {[](real x) { return x * std::min(std::max(x + 3, real(0)), real(6)) / 6; },
-                [](real x) { return x < -3 ? real(0) : x > 3 ? real(1) : (2 * x + 3) / 6; }, {}};
+    if (name == "quick_gelu")
+        return {r::quick_gelu, r::quick_gelu_prime, {}, r::swish_max_prime(r::quick_gelu_beta)};
+    if (name == "selu") // selu' = y + scale alpha below 0
+        return {r::selu, r::selu_prime, [](real y) { return y > 0 ? r::selu_scale : y + r::selu_scale * r::selu_alpha; },
+                r::selu_max_prime};
+    if (name == "celu") // celu' = y / alpha + 1 below 0
+        return {[=](real x) { return r::celu(x, celu_a); }, [=](real x) { return r::celu_prime(x, celu_a); },
+                [=](real y) { return y > 0 ? real(1) : y / celu_a + 1; }};
+    if (name == "softplus") // softplus' = 1 - e^(-beta y)
+        return {[=](real x) { return r::softplus(x, beta_sp, threshold); },
+                [=](real x) { return r::softplus_prime(x, beta_sp, threshold); },
+                [=](real y) { return -std::expm1(-beta_sp * y); }, r::softplus_max_prime};
+    if (name == "log_sigmoid") // log_sigmoid' = 1 - e^y
+        return {r::log_sigmoid, r::log_sigmoid_prime, [](real y) { return -std::expm1(y); }, r::log_sigmoid_max_prime};
+    if (name == "mish")
+        return {r::mish, r::mish_prime, {}, r::mish_max_prime};
+    if (name == "hard_sigmoid") // 1/6 strictly between the kinks, where 0 < y < 1
+        return {r::hard_sigmoid, r::hard_sigmoid_prime, [](real y) { return y > 0 && y < 1 ? real(1) / 6 : real(0); },
+                r::hard_sigmoid_max_prime};
+    if (name == "hard_swish")
+        return {r::hard_swish, r::hard_swish_prime, {}, r::hard_swish_max_prime};
+    if (name == "relu6")
+        return {r::relu6, r::relu6_prime, [](real y) { return y > 0 && y < 6 ? real(1) : real(0); }, r::relu6_max_prime};
+    if (name == "hard_tanh")
+        return {[=](real x) { return r::hard_tanh(x, lo, hi); }, [=](real x) { return r::hard_tanh_prime(x, lo, hi); },
+                [=](real y) { return y > lo && y < hi ? real(1) : real(0); }};
+    if (name == "softsign") // softsign' = (1 - |y|)^2
+        return {r::softsign, r::softsign_prime, [](real y) { return (1 - std::fabs(y)) * (1 - std::fabs(y)); },
+                r::softsign_max_prime};
     throw std::logic_error("xact-bench: no reference for " + name);
 }
 
@@ -279,7 +318,8 @@ struct row {
     // On xact's rows only (0 when there is nothing to compare with).
     double vs_peer = 0, vs_scalar = 0, vs_ceiling = 0;
     std::string best_peer = "";
-    double scaling = 0; // on xact-threads rows: xact's one-thread time over this row's
+    double scaling = 0;    // on xact-threads rows: xact's one-thread time over this row's
+    double fused_gain = 0; // on a gated unit's xact row: xact-composed's time over xact's
 };
 
 class progress {
@@ -342,13 +382,13 @@ std::vector<group<T>> plan(const settings& s, registry& r)
             if (!selected(s, f.name, d))
                 continue;
             std::vector<const entry<T>*> found;
-            for (const char* library : {"xact", "xact-threads", "onednn", "xnnpack", "torch", "eigen", "scalar"})
+            for (const char* library : {"xact", "xact-threads", "xact-composed", "onednn", "xnnpack", "torch", "eigen", "scalar"})
                 for (const entry<T>& e : r.entries<T>())
                     if (e.function == f.name && e.dir == d && e.library == library)
                         found.push_back(&e);
             if (found.empty())
                 continue;
-            if (f.axis)
+            if (f.what == kind::axis)
                 for (std::size_t length : axis_lengths)
                     groups.push_back({&f, length, d, found});
             else
@@ -359,6 +399,24 @@ std::vector<group<T>> plan(const settings& s, registry& r)
 
 bool reads_gradient(direction d) { return d != direction::forward && d != direction::derivative; }
 
+// The ceiling a group is compared with: dy * x (two reads, one write) for the directions that
+// read a gradient and for the gated units (whose forward reads two halves), memcpy otherwise.
+template <class T>
+bool against_product_ceiling(const group<T>& g)
+{
+    return reads_gradient(g.dir) || g.function->what == kind::gated;
+}
+
+// Values read and written per element: 2 forward and derivative, 3 backward; the gated units
+// 3 forward (a, b, y) and 5 backward (a, b, dy, da, db).
+template <class T>
+int values_per_element(const group<T>& g)
+{
+    if (g.function->what == kind::gated)
+        return g.dir == direction::forward ? 3 : 5;
+    return reads_gradient(g.dir) ? 3 : 2;
+}
+
 // ---- accuracy ---------------------------------------------------------------------------------
 
 // The reference results for the first elements of a group (see the header), and the scale of the
@@ -367,11 +425,44 @@ struct expected {
     std::vector<real> value, scale;
 };
 
+// A gated unit: y = act(z) w forward (in ULPs); backward judged on da, which is d_value = dy
+// act(z) for glu (its gate is b) and d_gate = dy w act'(z) for the others (mixed metric).
+template <class T>
+expected gated_reference_values(const group<T>& g, const problem<T>& p)
+{
+    const std::string name = g.function->name;
+    const bool gate_second = name == "glu";
+    const elementwise_reference act = reference_of(name == "glu"          ? "sigmoid"
+                                                   : name == "reglu"      ? "relu"
+                                                   : name == "geglu"      ? "gelu"
+                                                   : name == "geglu_tanh" ? "gelu_tanh"
+                                                                          : "silu");
+    expected e;
+    const std::size_t m = std::min(p.size(), error_sample);
+    e.value.resize(m);
+    if (g.dir != direction::forward && !gate_second)
+        e.scale.resize(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        const real z = gate_second ? p.b[i] : p.x[i], w = gate_second ? p.x[i] : p.b[i], dy = p.dy[i];
+        if (g.dir == direction::forward) {
+            e.value[i] = act.f(z) * w;
+        } else if (gate_second) {
+            e.value[i] = dy * act.f(z);
+        } else {
+            e.value[i] = dy * w * act.df(z);
+            e.scale[i] = act.max_prime * std::fabs(dy * w);
+        }
+    }
+    return e;
+}
+
 template <class T>
 expected reference_values(const group<T>& g, const problem<T>& p)
 {
     expected e;
-    if (!g.function->axis) {
+    if (g.function->what == kind::gated)
+        return gated_reference_values(g, p);
+    if (g.function->what == kind::elementwise) {
         const std::size_t m = std::min(p.size(), error_sample);
         const elementwise_reference r = reference_of(g.function->name);
         e.value.resize(m);
@@ -446,19 +537,23 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
         const std::size_t capacity = std::max(n, longest);
         std::mt19937 gen(12345);
         std::uniform_real_distribution<double> inputs(-6.0, 6.0), gradients(-1.0, 1.0);
-        buffer<T> x(capacity), dy(capacity), y(capacity), out(capacity), d_param(1);
+        buffer<T> x(capacity), dy(capacity), y(capacity), out(capacity), d_param(1), b(capacity), out2(capacity);
         for (std::size_t i = 0; i < capacity; ++i) {
             x[i] = static_cast<T>(inputs(gen));
             dy[i] = static_cast<T>(gradients(gen));
         }
+        std::mt19937 gen_b(54321); // the gated units' second half
+        for (T& v : b)
+            v = static_cast<T>(inputs(gen_b));
         auto label = [&](const std::string& what, direction d) {
             return what + " " + name_of(d) + " " + type + " n=" + std::to_string(n);
         };
 
         // The ceilings, for the directions that have groups.
-        timing ceiling[2] = {}; // [reads_gradient]
+        timing ceiling[2] = {}; // [against_product_ceiling]
         for (const bool three : {false, true}) {
-            if (std::none_of(groups.begin(), groups.end(), [&](const group<T>& g) { return reads_gradient(g.dir) == three; }))
+            if (std::none_of(groups.begin(), groups.end(),
+                             [&](const group<T>& g) { return against_product_ceiling(g) == three; }))
                 continue;
             bar.step(std::string(three ? "dy*x" : "memcpy") + " ceiling " + type + " n=" + std::to_string(n));
             ceiling[three] = three ? measure(
@@ -476,7 +571,7 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
 
         for (const group<T>& g : groups) {
             problem<T> p{g.length ? g.length : n, g.length ? std::max<std::size_t>(1, n / g.length) : 1,
-                         x.data(), y.data(), dy.data(), out.data(), d_param.data()};
+                         x.data(), y.data(), dy.data(), out.data(), d_param.data(), b.data(), out2.data()};
             if (g.dir == direction::backward_from_output) {
                 // Every library gets the same y: xact's forward output.
                 const auto producer = std::find_if(r.entries<T>().begin(), r.entries<T>().end(), [&](const entry<T>& e) {
@@ -489,7 +584,7 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
                 producer->prepare(forward).run();
             }
             const expected want = reference_values(g, p);
-            const double bytes = double(reads_gradient(g.dir) ? 3 : 2) * double(p.size()) * sizeof(T);
+            const double bytes = double(values_per_element(g)) * double(p.size()) * sizeof(T);
             const std::string name = g.function->name + (g.length ? "(" + std::to_string(g.length) + ")" : "");
             const std::size_t first = rows.size();
             for (const entry<T>* e : g.entries) {
@@ -511,7 +606,7 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
                 rows.push_back(result);
             }
             // The ratios on xact's row.
-            row *mine = nullptr, *threaded = nullptr;
+            row *mine = nullptr, *threaded = nullptr, *composed = nullptr;
             const row *peer = nullptr, *scalar = nullptr;
             for (std::size_t i = first; i < rows.size(); ++i) {
                 row& q = rows[i];
@@ -519,6 +614,8 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
                     mine = &q;
                 else if (q.library == "xact-threads")
                     threaded = &q;
+                else if (q.library == "xact-composed")
+                    composed = &q;
                 else if (q.library == "scalar")
                     scalar = &q;
                 else if (is_peer_library(q.library) && (!peer || q.t.best_ns < peer->t.best_ns))
@@ -526,6 +623,8 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
             }
             if (mine && threaded)
                 threaded->scaling = mine->t.best_ns / threaded->t.best_ns;
+            if (mine && composed)
+                mine->fused_gain = composed->t.best_ns / mine->t.best_ns;
             if (mine) {
                 if (peer) {
                     mine->vs_peer = peer->t.best_ns / mine->t.best_ns;
@@ -533,9 +632,10 @@ void run_type(const settings& s, registry& r, const std::vector<group<T>>& group
                 }
                 if (scalar)
                     mine->vs_scalar = scalar->t.best_ns / mine->t.best_ns;
-                // Elements per ns over the ceiling's (softmax may count a few fewer elements than n).
-                const timing& c = ceiling[reads_gradient(g.dir)];
-                mine->vs_ceiling = (double(mine->n) / mine->t.best_ns) / (double(n) / c.best_ns);
+                // Bytes per ns over the ceiling's (softmax may count a few fewer elements than n).
+                const bool three = against_product_ceiling(g);
+                const double ceiling_bytes = double(three ? 3 : 2) * double(n) * sizeof(T);
+                mine->vs_ceiling = (mine->bytes / mine->t.best_ns) / (ceiling_bytes / ceiling[three].best_ns);
             }
         }
     }
@@ -639,6 +739,8 @@ void print_table(const settings& s, const registry& r, const std::vector<row>& r
         }
         if (q.scaling > 0)
             std::printf(" %15s %.2fx vs one thread", "", q.scaling);
+        if (q.fused_gain > 0)
+            std::printf("  fused %.2fx vs composed", q.fused_gain);
         std::printf("\n");
     }
 }
@@ -647,16 +749,17 @@ void print_csv(const std::vector<row>& rows)
 {
     std::printf("function,length,direction,type,n,implementation,best_ns,median_ns,elements_per_ns_best,"
                 "elements_per_ns_median,gb_per_s_best,gb_per_s_median,noise,max_ulp,best_peer,vs_best_peer,vs_scalar,"
-                "vs_ceiling\n");
+                "vs_ceiling,fused_vs_composed\n");
     for (const row& q : rows) {
         std::printf("%s,%zu,%s,%s,%zu,%s,%.1f,%.1f,%.6g,%.6g,%.6g,%.6g,%.4g,%s,", q.function.c_str(), q.length,
                     q.direction.c_str(), q.type.c_str(), q.n, q.library.c_str(), q.t.best_ns, q.t.median_ns,
                     q.n / q.t.best_ns, q.n / q.t.median_ns, q.bytes / q.t.best_ns, q.bytes / q.t.median_ns,
                     noise_percent(q.t) / 100, q.max_ulp < 0 ? "" : std::to_string(q.max_ulp).c_str());
         if (q.library == "xact")
-            std::printf("%s,%.4g,%.4g,%.4g\n", q.best_peer.c_str(), q.vs_peer, q.vs_scalar, q.vs_ceiling);
+            std::printf("%s,%.4g,%.4g,%.4g,%s\n", q.best_peer.c_str(), q.vs_peer, q.vs_scalar, q.vs_ceiling,
+                        q.fused_gain > 0 ? std::to_string(q.fused_gain).c_str() : "");
         else
-            std::printf(",,,\n");
+            std::printf(",,,,\n");
     }
 }
 
@@ -685,6 +788,8 @@ void print_json(const settings& s, const registry& r, const std::vector<row>& ro
                         q.best_peer.c_str(), q.vs_peer, q.vs_scalar, q.vs_ceiling);
         if (q.scaling > 0)
             std::printf(", \"threads\": %zu, \"vs_one_thread\": %.4g", s.threads, q.scaling);
+        if (q.fused_gain > 0)
+            std::printf(", \"fused_vs_composed\": %.4g", q.fused_gain);
         std::printf("}%s\n", i + 1 < rows.size() ? "," : "");
     }
     std::printf("  ]\n}\n");
@@ -719,18 +824,7 @@ void add_threaded(registry& r, const F& f, std::size_t n)
 template <class T>
 void add_threaded_all(registry& r, std::size_t n)
 {
-    add_threaded<T>(r, xact::relu{}, n);
-    add_threaded<T>(r, xact::leaky_relu{leaky_relu_alpha}, n);
-    add_threaded<T>(r, xact::prelu{prelu_alpha}, n);
-    add_threaded<T>(r, xact::elu{elu_alpha}, n);
-    add_threaded<T>(r, xact::gelu{}, n);
-    add_threaded<T>(r, xact::gelu_tanh{}, n);
-    add_threaded<T>(r, xact::sigmoid{}, n);
-    add_threaded<T>(r, xact::tanh{}, n);
-    add_threaded<T>(r, xact::silu{}, n);
-    add_threaded<T>(r, xact::swish{swish_beta}, n);
-    add_threaded<T>(r, xact::softmax{}, n);
-    add_threaded<T>(r, xact::log_softmax{}, n);
+    for_each_xact_function([&](const auto& f) { add_threaded<T>(r, f, n); });
 }
 
 void register_xact_threads(registry& r, std::size_t n)

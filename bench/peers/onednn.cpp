@@ -176,6 +176,13 @@ void add_all(registry& r)
     add_eltwise<T>(r, "tanh", algorithm::eltwise_tanh, 0, 0, true, algorithm::eltwise_tanh_use_dst_for_bwd);
     add_eltwise<T>(r, "silu", algorithm::eltwise_swish, 1, 0, true, algorithm::undef);
     add_eltwise<T>(r, "swish", algorithm::eltwise_swish, beta, 0, true, algorithm::undef);
+    add_eltwise<T>(r, "softplus", algorithm::eltwise_soft_relu, 0, 0, true, algorithm::undef); // beta 1 only
+    add_eltwise<T>(r, "log_sigmoid", algorithm::eltwise_logsigmoid, 0, 0, true, algorithm::undef);
+    add_eltwise<T>(r, "mish", algorithm::eltwise_mish, 0, 0, true, algorithm::undef);
+    add_eltwise<T>(r, "hard_swish", algorithm::eltwise_hardswish, 0, 0, true, algorithm::undef);
+    add_eltwise<T>(r, "relu6", algorithm::eltwise_clip_v2, 0, 6, true, algorithm::eltwise_clip_v2_use_dst_for_bwd);
+    add_eltwise<T>(r, "hard_tanh", algorithm::eltwise_clip_v2, float(hard_tanh_min), float(hard_tanh_max), true,
+                   algorithm::eltwise_clip_v2_use_dst_for_bwd);
     add_softmax<T>(r, "softmax", algorithm::softmax_accurate);
     add_softmax<T>(r, "log_softmax", algorithm::softmax_log);
     add_prelu<T>(r);

@@ -35,6 +35,10 @@ inline constexpr double leaky_relu_alpha = 0.01;
 inline constexpr double prelu_alpha = 0.25;
 inline constexpr double elu_alpha = 1.0;
 inline constexpr double swish_beta = 1.5;
+inline constexpr double celu_alpha = 1.0;      // PyTorch's default
+inline constexpr double softplus_beta = 1.0;   // PyTorch's defaults
+inline constexpr double softplus_threshold = 20.0;
+inline constexpr double hard_tanh_min = -1.0, hard_tanh_max = 1.0;
 
 // One problem: `vectors` contiguous vectors of `length` elements (softmax and log_softmax
 // normalise each vector; element-wise functions get length = n, vectors = 1).
@@ -43,6 +47,10 @@ inline constexpr double swish_beta = 1.5;
 //   backward              out = dy f'(x)                  (dx)
 //   backward_from_output  out = dy f'(x), reading y = f(x)
 //   backward_parameter    out = dx and *d_param = sum(dy df/dparam) (elu alpha, swish beta, prelu alpha)
+// The gated units (glu, reglu, geglu, geglu_tanh, swiglu) take two halves a = x and b, n each
+// (see <xact/glu.hpp> for which half is activated):
+//   forward               out = the gated product
+//   backward              out = da and out2 = db
 template <class T>
 struct problem {
     std::size_t length, vectors;
@@ -51,6 +59,8 @@ struct problem {
     const T* dy;
     T* out;
     T* d_param;
+    const T* b = nullptr; // the gated units' second half
+    T* out2 = nullptr;    // and its gradient
 
     std::size_t size() const { return length * vectors; }
 };

@@ -119,6 +119,8 @@ void add_all(registry& r)
     const T sqrt2 = std::sqrt(T(2)), inv_sqrt_2pi = T(1) / std::sqrt(T(2) * pi);
     const T k = std::sqrt(T(2) / pi), c = T(0.044715);
     const T leak = T(leaky_relu_alpha), prelu_a = T(prelu_alpha), elu_a = T(elu_alpha), beta = T(swish_beta);
+    const T celu_a = T(celu_alpha), sp_beta = T(softplus_beta), sp_threshold = T(softplus_threshold);
+    const T lo = T(hard_tanh_min), hi = T(hard_tanh_max);
     const auto sigmoid = [](T x) { return T(1) / (T(1) + exp(-x)); };
 
     add_elementwise<T>(r, "relu", [](T x) { return x > 0 ? x : T(0); }, [](T x) { return x > 0 ? T(1) : T(0); });
@@ -156,6 +158,36 @@ void add_all(registry& r)
                            const T s = sigmoid(beta * x);
                            return s + beta * x * s * (T(1) - s);
                        });
+    add_elementwise<T>(r, "quick_gelu", [=](T x) { return x * sigmoid(T(1.702) * x); },
+                       [=](T x) {
+                           const T s = sigmoid(T(1.702) * x);
+                           return s + T(1.702) * x * s * (T(1) - s);
+                       });
+    const T selu_alpha = T(1.6732632423543772848), selu_scale = T(1.0507009873554804934);
+    add_elementwise<T>(r, "selu", [=](T x) { return x > 0 ? selu_scale * x : selu_scale * selu_alpha * (exp(x) - T(1)); },
+                       [=](T x) { return x > 0 ? selu_scale : selu_scale * selu_alpha * exp(x); });
+    add_elementwise<T>(r, "celu", [=](T x) { return x > 0 ? x : celu_a * (exp(x / celu_a) - T(1)); },
+                       [=](T x) { return x > 0 ? T(1) : exp(x / celu_a); });
+    add_elementwise<T>(r, "softplus",
+                       [=](T x) { return sp_beta * x > sp_threshold ? x : std::log1p(exp(sp_beta * x)) / sp_beta; },
+                       [=](T x) { return sp_beta * x > sp_threshold ? T(1) : sigmoid(sp_beta * x); });
+    add_elementwise<T>(r, "log_sigmoid", [](T x) { return std::min(x, T(0)) - std::log1p(exp(-std::fabs(x))); },
+                       [=](T x) { return sigmoid(-x); });
+    add_elementwise<T>(r, "mish", [](T x) { return x * std::tanh(std::log1p(exp(x))); },
+                       [=](T x) {
+                           const T t = std::tanh(std::log1p(exp(x)));
+                           return t + x * (T(1) - t * t) * sigmoid(x);
+                       });
+    add_elementwise<T>(r, "hard_sigmoid", [](T x) { return std::min(std::max(x + T(3), T(0)), T(6)) / T(6); },
+                       [](T x) { return x > T(-3) && x < T(3) ? T(1) / T(6) : T(0); });
+    add_elementwise<T>(r, "hard_swish", [](T x) { return x * std::min(std::max(x + T(3), T(0)), T(6)) / T(6); },
+                       [](T x) { return x < T(-3) ? T(0) : x <= T(3) ? (T(2) * x + T(3)) / T(6) : T(1); });
+    add_elementwise<T>(r, "relu6", [](T x) { return std::min(std::max(x, T(0)), T(6)); },
+                       [](T x) { return x > 0 && x < T(6) ? T(1) : T(0); });
+    add_elementwise<T>(r, "hard_tanh", [=](T x) { return std::min(std::max(x, lo), hi); },
+                       [=](T x) { return x > lo && x < hi ? T(1) : T(0); });
+    add_elementwise<T>(r, "softsign", [](T x) { return x / (T(1) + std::fabs(x)); },
+                       [](T x) { return T(1) / ((T(1) + std::fabs(x)) * (T(1) + std::fabs(x))); });
     add_axis<T>(r, "softmax", softmax<T>, softmax_backward<T>);
     add_axis<T>(r, "log_softmax", log_softmax<T>, log_softmax_backward<T>);
 }

@@ -19,6 +19,9 @@ namespace {
 // The tensors of one problem, vectors x length, over the problem's buffers.
 struct tensors {
     at::Tensor x, y, dy, out, d_param, weight;
+    at::Tensor b, out2;             // the gated units' second half and its gradient
+    at::Tensor scratch, joined;     // set up by some ops outside the timed call
+    at::Tensor result;              // an op without an out= variant leaves its result here
     at::Tensor flat_x, flat_dy, flat_out; // 1-D views, for prelu (whose out= resizes otherwise)
 };
 
@@ -36,6 +39,10 @@ std::shared_ptr<tensors> wrap(const problem<T>& p)
     t->out = blob(p.out);
     if (p.d_param)
         t->d_param = at::from_blob(p.d_param, {1}, options);
+    if (p.b)
+        t->b = blob(p.b);
+    if (p.out2)
+        t->out2 = blob(p.out2);
     t->weight = at::full({1}, prelu_alpha, options);
     t->flat_x = t->x.view({-1});
     t->flat_dy = t->dy.view({-1});
@@ -43,21 +50,45 @@ std::shared_ptr<tensors> wrap(const problem<T>& p)
     return t;
 }
 
-// Registers `op(tensors&)` for float and double under (function, direction).
-template <class Op>
-void add(registry& r, const char* function, direction d, Op op)
+// Registers `op(tensors&)` for float and double under (function, direction); `setup(tensors&)`
+// runs once before the timing, `finish(tensors&)` once after (to copy t.result into t.out).
+template <class Op, class Setup, class Finish>
+void add(registry& r, const char* function, direction d, Op op, Setup setup, Finish finish)
 {
-    r.add_both("torch", function, d, [op](auto type) {
+    r.add_both("torch", function, d, [op, setup, finish](auto type) {
         using T = decltype(type);
-        return [op](const problem<T>& p) {
+        return [op, setup, finish](const problem<T>& p) {
             auto t = wrap(p);
+            {
+                c10::InferenceMode guard;
+                setup(*t);
+            }
             return prepared{[op, t] {
                                 c10::InferenceMode guard;
                                 op(*t);
                             },
-                            {}};
+                            [finish, t] { finish(*t); }};
         };
     });
+}
+
+template <class Op>
+void add(registry& r, const char* function, direction d, Op op)
+{
+    add(r, function, d, op, [](tensors&) {}, [](tensors&) {});
+}
+
+// A gated unit as a PyTorch user writes it: the activation into a scratch tensor, then the product.
+template <class Act>
+void add_gated_composite(registry& r, const char* function, Act act)
+{
+    add(
+        r, function, direction::forward,
+        [act](tensors& t) {
+            act(t.scratch, t.x);
+            at::mul_out(t.out, t.scratch, t.b);
+        },
+        [](tensors& t) { t.scratch = at::empty_like(t.x); }, [](tensors&) {});
 }
 
 } // namespace
@@ -113,9 +144,64 @@ void register_torch(registry& r)
     add(r, "log_softmax", f::backward_from_output,
         [](tensors& t) { at::_log_softmax_backward_data_out(t.out, t.dy, t.y, 1, t.x.scalar_type()); });
 
+    // selu and celu are elu with scales, as ATen itself computes them.
+    const double selu_alpha = 1.6732632423543772848, selu_scale = 1.0507009873554804934;
+    const double celu_a = celu_alpha, inv_celu = 1 / celu_alpha;
+    add(r, "selu", f::forward, [=](tensors& t) { at::elu_out(t.out, t.x, selu_alpha, selu_scale, 1); });
+    add(r, "selu", f::backward,
+        [=](tensors& t) { at::elu_backward_out(t.out, t.dy, selu_alpha, selu_scale, 1, false, t.x); });
+    add(r, "selu", f::backward_from_output,
+        [=](tensors& t) { at::elu_backward_out(t.out, t.dy, selu_alpha, selu_scale, 1, true, t.y); });
+    add(r, "celu", f::forward, [=](tensors& t) { at::elu_out(t.out, t.x, celu_a, 1, inv_celu); });
+    add(r, "celu", f::backward,
+        [=](tensors& t) { at::elu_backward_out(t.out, t.dy, celu_a, 1, inv_celu, false, t.x); });
+    add(r, "celu", f::backward_from_output,
+        [=](tensors& t) { at::elu_backward_out(t.out, t.dy, celu_a, 1, inv_celu, true, t.y); });
+
+    const double sp_beta = softplus_beta, sp_threshold = softplus_threshold;
+    add(r, "softplus", f::forward, [=](tensors& t) { at::softplus_out(t.out, t.x, sp_beta, sp_threshold); });
+    add(r, "softplus", f::backward,
+        [=](tensors& t) { at::softplus_backward_out(t.out, t.dy, t.x, sp_beta, sp_threshold); });
+    add(r, "log_sigmoid", f::forward, [](tensors& t) { at::log_sigmoid_out(t.out, t.x); });
+    add(
+        r, "log_sigmoid", f::backward, [](tensors& t) { at::log_sigmoid_backward_out(t.out, t.dy, t.x, t.scratch); },
+        [](tensors& t) { t.scratch = std::get<1>(at::log_sigmoid_forward(t.x)); }, [](tensors&) {});
+    add(r, "mish", f::forward, [](tensors& t) { at::mish_out(t.out, t.x); });
+    add(
+        r, "mish", f::backward, [](tensors& t) { t.result = at::mish_backward(t.dy, t.x); }, [](tensors&) {},
+        [](tensors& t) { t.out.copy_(t.result); });
+    add(r, "hard_sigmoid", f::forward, [](tensors& t) { at::hardsigmoid_out(t.out, t.x); });
+    add(r, "hard_sigmoid", f::backward, [](tensors& t) { at::hardsigmoid_backward_out(t.out, t.dy, t.x); });
+    add(r, "hard_swish", f::forward, [](tensors& t) { at::hardswish_out(t.out, t.x); });
+    add(r, "hard_swish", f::backward, [](tensors& t) { at::hardswish_backward_out(t.out, t.dy, t.x); });
+    add(r, "relu6", f::forward, [](tensors& t) { at::hardtanh_out(t.out, t.x, 0, 6); });
+    add(r, "relu6", f::backward, [](tensors& t) { at::hardtanh_backward_out(t.out, t.dy, t.x, 0, 6); });
+    const double lo = hard_tanh_min, hi = hard_tanh_max;
+    add(r, "hard_tanh", f::forward, [=](tensors& t) { at::hardtanh_out(t.out, t.x, lo, hi); });
+    add(r, "hard_tanh", f::backward, [=](tensors& t) { at::hardtanh_backward_out(t.out, t.dy, t.x, lo, hi); });
+
+    // glu over [a; b] joined into one (2, n) tensor before the timing; its backward's (2, n)
+    // gradient is split into da and db after.
+    auto join = [](tensors& t) {
+        t.joined = at::cat({t.x, t.b}, 0);
+        t.scratch = at::empty_like(t.joined);
+    };
+    add(r, "glu", f::forward, [](tensors& t) { at::glu_out(t.out, t.joined, 0); }, join, [](tensors&) {});
+    add(
+        r, "glu", f::backward, [](tensors& t) { at::glu_backward_out(t.scratch, t.dy, t.joined, 0); }, join,
+        [](tensors& t) {
+            t.out.copy_(t.scratch.narrow(0, 0, 1));
+            t.out2.copy_(t.scratch.narrow(0, 1, 1));
+        });
+    add_gated_composite(r, "reglu", [](at::Tensor& o, const at::Tensor& a) { at::relu_out(o, a); });
+    add_gated_composite(r, "geglu", [](at::Tensor& o, const at::Tensor& a) { at::gelu_out(o, a, "none"); });
+    add_gated_composite(r, "geglu_tanh", [](at::Tensor& o, const at::Tensor& a) { at::gelu_out(o, a, "tanh"); });
+    add_gated_composite(r, "swiglu", [](at::Tensor& o, const at::Tensor& a) { at::silu_out(o, a); });
+
     r.note("torch " TORCH_VERSION
-           ": no swish with beta != 1; its sigmoid and tanh backward read the output; prelu forward and "
-           "backward are composite ops that allocate inside the timed call");
+           ": no swish with beta != 1, quick_gelu or softsign; its sigmoid and tanh backward read the output; "
+           "prelu forward and backward and mish backward allocate inside the timed call; reglu, geglu and swiglu "
+           "forward are the activation then a product (no fused op), glu is its fused op on [a; b] joined");
 }
 
 } // namespace xact_bench

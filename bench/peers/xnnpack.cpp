@@ -56,8 +56,7 @@ void register_xnnpack(registry& r)
     add(r, "sigmoid", false,
         [](std::size_t c, xnn_operator_t* op) { return xnn_create_sigmoid_nc_f32(c, c, c, 0, op); },
         xnn_setup_sigmoid_nc_f32);
-    // Not an xact function: XNNPACK's cheapest smooth activation, for scale.
-    add(r, "hardswish", false,
+    add(r, "hard_swish", false,
         [](std::size_t c, xnn_operator_t* op) { return xnn_create_hardswish_nc_f32(c, c, c, 0, op); },
         xnn_setup_hardswish_nc_f32);
     add(r, "softmax", true,
