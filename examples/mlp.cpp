@@ -4,13 +4,16 @@
 //   mlp [--activation NAME] [--epochs N] [--seed S] [--hidden W1,W2,...] [--lr R]
 //       [--print-every K] [--min-accuracy A]
 //
-// NAME: any element-wise activation of xact by its name (default gelu); usage lists them. The
-// parameterised ones take their defaults, except prelu: one alpha per hidden unit, from 0.25,
-// learned with the weights through xact::backward's parameter-gradient overload.
+// NAME: any element-wise activation of xact by its name (default gelu), or a gated linear unit
+// (glu, reglu, geglu, geglu_tanh, swiglu); usage lists them. The parameterised ones take their
+// defaults, except prelu: one alpha per hidden unit, from 0.25, learned with the weights through
+// xact::backward's parameter-gradient overload. A gated unit doubles the rows of the layer
+// before it: the layer makes [a; b] (2W rows) and xact::glu_forward gates them down to W.
 // Data are column-per-sample, as xact expects: X is 2 x N, the logits are 2 x N, and
 // xact::softmax normalises each column. Training is full-batch Adam on the cross-entropy.
 // With --min-accuracy A (a fraction, or a percentage when A > 1) the program exits with
 // status 1 unless the final training accuracy reaches A.
+#include <xact/glu.hpp>
 #include <xact/xact.hpp>
 
 #include <Eigen/Core>
@@ -59,7 +62,12 @@ using activation = std::variant<
     xact::softsign,
     xact::softplus,
     xact::log_sigmoid,
-    xact::mish>;
+    xact::mish,
+    xact::glu,
+    xact::reglu,
+    xact::geglu,
+    xact::geglu_tanh,
+    xact::swiglu>;
 
 template <class... F>
 std::optional<std::variant<F...>> find_activation(const std::string& name, std::variant<F...>*)
@@ -165,19 +173,35 @@ struct dense_layer {
     }
 };
 
-// The activation of one hidden layer, applied to z (units x samples). Most have nothing to learn.
-template <class Act>
+// The activation of one hidden layer of `units` outputs: a = act(z), z with `widening` times as
+// many rows as a (units x samples). Most have nothing to learn.
+template <class Act, class = void>
 struct hidden_activation {
+    static constexpr int widening = 1;
     Act f;
 
     hidden_activation(const Act& act, int /*units*/) : f(act) {}
+    void forward(const matrix& z, matrix& a) const { xact::forward(f, z, a); }
     void backward(const matrix& z, const matrix& da, matrix& dz) { xact::backward(f, z, da, dz); }
+    void adam_step(float, int) {}
+};
+
+// A gated unit: z = [a; b] has 2 units rows, one pass each way over it.
+template <class G>
+struct hidden_activation<G, std::enable_if_t<xact::engine::is_gated_v<G>>> {
+    static constexpr int widening = 2;
+    G f;
+
+    hidden_activation(const G& g, int /*units*/) : f(g) {}
+    void forward(const matrix& z, matrix& a) const { xact::glu_forward(f, z, a); }
+    void backward(const matrix& z, const matrix& da, matrix& dz) { xact::glu_backward(f, z, da, dz); }
     void adam_step(float, int) {}
 };
 
 // prelu: one alpha per hidden unit (per row of z, xact's channel), learned like the weights.
 template <>
 struct hidden_activation<xact::prelu> {
+    static constexpr int widening = 1;
     xact::prelu f;
     vector alpha, d_alpha, m, v;
 
@@ -186,6 +210,8 @@ struct hidden_activation<xact::prelu> {
           m(vector::Zero(units)), v(vector::Zero(units))
     {
     }
+
+    void forward(const matrix& z, matrix& a) const { xact::forward(f, z, a); }
 
     // dz = da * prelu'(z), and d_alpha[c] = sum over row c of da * min(z, 0).
     void backward(const matrix& z, const matrix& da, matrix& dz) { xact::backward(f, z, da, dz, d_alpha); }
@@ -218,7 +244,7 @@ result train(const Act& act, const data_set& data, const options& opt)
     std::vector<dense_layer> layers;
     int width = 2;
     for (int h : opt.hidden) {
-        layers.emplace_back(width, h, rng);
+        layers.emplace_back(width, h * hidden_activation<Act>::widening, rng);
         width = h;
     }
     layers.emplace_back(width, 2, rng);
@@ -242,7 +268,7 @@ result train(const Act& act, const data_set& data, const options& opt)
         if (k > 0)
             da[k].resizeLike(a[k]); // dL/da, not needed for the input a[0]
         if (k + 1 < depth)
-            a[k + 1].resizeLike(z[k]);
+            a[k + 1].resize(opt.hidden[k], n);
     }
     matrix probabilities(2, n);
 
@@ -251,7 +277,7 @@ result train(const Act& act, const data_set& data, const options& opt)
         for (std::size_t k = 0; k < depth; ++k) {
             layers[k].forward(a[k], z[k]);
             if (k + 1 < depth)
-                xact::forward(acts[k].f, z[k], a[k + 1]); // a = act(z)
+                acts[k].forward(z[k], a[k + 1]); // a = act(z)
         }
         xact::forward(xact::softmax{}, z.back(), probabilities); // each column sums to 1
 
