@@ -25,10 +25,9 @@ struct sigmoid {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         if constexpr (math::widens_v<V>) {
             // float: e/(1+e) (x < 0) or 1/(1+e), e = e^-|x|, in double (math/widen.hpp)
-            const V a = xsimd::max(math::neg(math::abs(x)), math::splat<V>(wide_limit));
-            const V r = math::in_double(a, x, [](auto ad, auto xd) {
-                using W = decltype(ad);
-                const W e = math::wide_exp(ad);
+            const V r = math::in_double(x, [](auto xd) {
+                using W = decltype(xd);
+                const W e = math::wide_exp(xsimd::max(xd | W(-0.0), W(double(wide_limit))));
                 return math::select(xd < W(0.0), e, W(1.0)) / (W(1.0) + e);
             });
             return math::keep_nan(x, r);
@@ -44,7 +43,7 @@ struct sigmoid {
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
         if constexpr (math::widens_v<V>) {
             // float: e/(1+e)^2 in double (e^-|x| and the result stay normal there)
-            const V a = xsimd::max(math::neg(math::abs(x)), math::splat<V>(wide_limit));
+            const V a = xsimd::max(x | math::splat<V>(-0.0), math::splat<V>(wide_limit));
             const V r = math::in_double(a, [](auto ad) {
                 using W = decltype(ad);
                 const W e = math::wide_exp(ad);

@@ -48,7 +48,7 @@ struct tanh {
         if constexpr (math::widens_v<V>) {
             // float: E / (1 + E/4)^2 with E = 4 e^(-2|x|) = e^(-2|x| + ln 4), in double (the
             // result stays normal there until it is rounded to float; 0 in float beyond 100)
-            const V a = xsimd::max(math::neg(math::abs(x)), math::splat<V>(-100));
+            const V a = xsimd::max(x | math::splat<V>(-0.0), math::splat<V>(-100));
             const V r = math::in_double(a, [](auto ad) {
                 using W = decltype(ad);
                 const W e4 = math::wide_exp(math::fma(ad, W(2.0), W(1.3862943611198906)));

@@ -106,15 +106,6 @@ XACT_INLINE xsimd::batch<float, A> in_double(const xsimd::batch<float, A>& x, F&
     return math::narrow(f(w.lo), f(w.hi));
 }
 
-template <class A, class F>
-XACT_INLINE xsimd::batch<float, A> in_double(const xsimd::batch<float, A>& x, const xsimd::batch<float, A>& y,
-                                             F&& f) noexcept
-{
-    const auto u = math::widen(x);
-    const auto v = math::widen(y);
-    return math::narrow(f(u.lo, v.lo), f(u.hi, v.hi));
-}
-
 namespace detail {
 
 // q of e^r = 1 + r + r^2 q(r) on |r| <= 0.35, degree 5 (scripts/gen_coefficients.py): the
