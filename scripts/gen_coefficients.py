@@ -138,3 +138,14 @@ if __name__ == '__main__':
     emit_root("gelu'", gelu_prime, -0.75, -0.5, 0.4, {'float': 8, 'double': 16})
     emit_root("silu'", silu_prime, -1.28, -0.5, 0.4, {'float': 8, 'double': 16})
     emit_root("gelu_tanh'", gelu_tanh_prime, -0.75, -0.75, 0.45, {'float': 10, 'double': 18})
+
+
+if __name__ == '__main__':
+    # The float kernels computed in double (math/widen.hpp): e^r = 1 + r + r^2 q(r) to about
+    # 2^-32 relative is far below a float ULP, so a short q suffices.
+    c = cheb_power(q_expm1, mp.mpf(-0.35), mp.mpf(0.35), 5, local=False)
+    err = max_rel(lambda r: mp.exp(r), mp.mpf(-0.35), mp.mpf(0.35),
+                  [1, 1] + [mp.mpf(float(v)) for v in c], 'double', local=False)
+    print(f'// exp q(r) for float kernels in double, degree 5, max rel err of 1 + r + r^2 q '
+          f'{mp.nstr(err, 3)}')
+    print('{' + ', '.join(literal(v, 'double') for v in c) + '}')

@@ -5,17 +5,19 @@
 //                                              z0 = -1.27846 of g the error is absolute, a few
 //                                              2^-2p, which the accuracy issue's mixed metric counts)
 // d swish / d beta = x^2 sigmoid'(beta x).
-// beta x is carried as a double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its
-// relative accuracy for any beta. The derivative reads x (g is not a function of y).
+// float: all of it in double, rounded once (math/widen.hpp). double: beta x is carried as a
+// double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its relative accuracy for any
+// beta. The derivative reads x (g is not a function of y).
 // Limits (beta > 0): swish(-inf) = 0, swish(inf) = inf, swish'(-inf) = 0, swish'(inf) = 1.
 // Measured max error (tests/functors/test_swish.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 1.00 ULP (float), 1.00 (double) (both at denormal results, rounded twice); derivative
-// 0.75, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
+// forward 0.50 ULP (float), 1.00 (double) (at denormal results, rounded twice); derivative
+// 0.50, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
 #pragma once
 
 #include "../math/exact.hpp"
 #include "../math/logistic.hpp"
+#include "../math/widen.hpp"
 
 namespace xact {
 
@@ -31,6 +33,21 @@ struct swish {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
+        if constexpr (math::widens_v<V>) {
+            // float: x/(1 + e) (z >= 0) or x e/(1 + e) (z < 0), e = e^-|z|, z = beta x, all in
+            // double (math/widen.hpp): z carries no rounding that matters. Below -wide_limit the
+            // float result is 0 whatever x (and x = -inf must not reach inf e).
+            const double b = beta;
+            const V r = math::in_double(x, [b](auto xd) {
+                using W = decltype(xd);
+                const W z = wide_argument(xd, b);
+                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W y = math::select(z < W(0.0), xd * e, xd) / (W(1.0) + e);
+                return math::select(z < W(-wide_limit), W(0.0), y);
+            });
+            // the result has x's sign (sigma > 0), zeros included
+            return math::keep_nan(x, r | (x & math::splat<V>(-0.0)));
+        }
         const auto z = scaled(x);
         const auto negative = z.hi < math::splat<V>(0);
         const V r = math::times_sigmoid(x, math::logistic(z), negative);
@@ -44,6 +61,20 @@ struct swish {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
+        if constexpr (math::widens_v<V>) {
+            // float: (d + z e) / d^2 (z >= 0) or e (d + z) / d^2 (z < 0), d = 1 + e, in double:
+            // next to the root d + z keeps an absolute error of about 2^-33
+            const double b = beta;
+            const V r = math::in_double(x, [b](auto xd) {
+                using W = decltype(xd);
+                const W z = wide_argument(xd, b);
+                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W d = W(1.0) + e;
+                const W g = math::select(z < W(0.0), e * (d + z), math::fma(z, e, d)) / (d * d);
+                return math::select(z < W(-wide_limit), W(0.0), math::select(z > W(wide_limit), W(1.0), g));
+            });
+            return math::keep_nan(x, r);
+        }
         const auto z = scaled(x);
         const auto negative = z.hi < math::splat<V>(0);
         const V r = math::sigmoid_plus_prime(z, math::logistic(z), negative);
@@ -58,6 +89,19 @@ struct swish {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative_beta(v); });
         using T = math::scalar_t<V>;
+        if constexpr (math::widens_v<V>) {
+            // float: x^2 e / d^2 in double (x^2 and the product stay in double's range)
+            const double b = beta;
+            const V r = math::in_double(x, [b](auto xd) {
+                using W = decltype(xd);
+                const W z = wide_argument(xd, b);
+                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W d = W(1.0) + e;
+                const W g = (xd * xd) * (e / (d * d));
+                return math::select(math::abs(z) > W(wide_limit), W(0.0), g);
+            });
+            return math::keep_nan(x, r);
+        }
         const auto z = scaled(x);
         const auto p = math::logistic(z);
         // x^2 as an exact double word, rounded once with sigma'(z); below 2^((min_exponent +
@@ -73,6 +117,16 @@ struct swish {
     }
 
 private:
+    // Beyond |z| = 300, e^-|z| times anything float (x or x^2 < 2^256) is 0 in float.
+    static constexpr double wide_limit = 300.0;
+
+    // z = beta x in double (exact but for one rounding); beta = 0 gives 0 even at x = +-inf.
+    template <class W>
+    XACT_INLINE static W wide_argument(W x, double b) noexcept
+    {
+        return b == 0 ? W(0.0) : x * W(b);
+    }
+
     // beta x as hi + lo (math/exact.hpp).
     template <class V>
     XACT_INLINE math::double_word<V> scaled(V x) const noexcept
