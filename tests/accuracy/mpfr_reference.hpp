@@ -7,7 +7,7 @@
 // Results are left in an mpfr_t at the working precision; rounding to float or double is the
 // metric's business (sweep.hpp).
 //
-// Where the working precision could fall short: the derivatives of gelu, gelu_tanh and swish
+// Where the working precision could fall short: the derivatives of gelu, gelu_tanh, swish and mish
 // cancel next to their roots (Phi(x) + x phi(x) = 0 at x = -0.7518, ...). Each of those is
 // evaluated, its cancellation measured (exponent of the largest term minus exponent of the
 // result), and evaluated again with that many more bits whenever fewer than 128 correct bits
@@ -15,6 +15,11 @@
 // precision (x/sqrt2 to 16 more bits): their relative error grows at most by 2|argument|^2
 // through erfc or e^x (2^11 at gelu's double underflow, t = 27), staying below 2^-100 wherever
 // the result is not 0 in double.
+//
+// The same for the functions added later (relu6, hard_tanh, hard_sigmoid, hard_swish, softsign,
+// selu, celu, softplus, log_sigmoid, mish, quick_gelu): mish' cancels at its root and takes the
+// same care; the piecewise ones are exact arithmetic on doubles, and their derivatives take
+// PyTorch's branch at each kink.
 //
 // Limits: NaN -> NaN; +-inf give the mathematical limit (gelu(-inf) = -0, sigmoid(-inf) = 0,
 // elu(-inf) = -alpha, derivatives -> their limit), as DESIGN.md asks.
@@ -117,6 +122,51 @@ void with_enough_bits(mpfr_ptr r, Eval eval)
         }
         p = lost + guaranteed_bits + 64;
     }
+}
+
+// f' = a + b where the two terms may cancel (next to a root of f'): terms(a, b) fills both at
+// their precision, and the sum is evaluated again with more bits while the cancellation leaves
+// fewer than guaranteed_bits.
+template <class Terms>
+void cancelling_sum(mpfr_ptr r, Terms terms)
+{
+    with_enough_bits(r, [&terms](mpfr_ptr t, mpfr_prec_t p) {
+        number a(p), b(p);
+        terms(a.get(), b.get());
+        mpfr_add(t, a, b, MPFR_RNDN);
+        return cancelled_bits(mpfr_cmpabs(a, b) >= 0 ? a.get() : b.get(), t);
+    });
+}
+
+// NaN -> NaN, -inf -> at_minus_inf, +inf -> at_plus_inf (a signed zero or a double; HUGE_VAL
+// for inf); true when x was one of them and r is set.
+inline bool at_limits(mpfr_ptr r, double x, double at_minus_inf, double at_plus_inf)
+{
+    if (std::isnan(x))
+        mpfr_set_nan(r);
+    else if (std::isinf(x))
+        mpfr_set_d(r, x > 0 ? at_plus_inf : at_minus_inf, MPFR_RNDN);
+    return !std::isfinite(x);
+}
+
+// x g(x) for a gate g from 0 at -inf to 1 at +inf (gelu, gelu_tanh, mish): gate(g) fills g(x)
+// at g's precision; the limits are -0 and inf.
+template <class Gate>
+void gated(mpfr_ptr r, double x, Gate gate)
+{
+    if (at_limits(r, x, -0.0, HUGE_VAL))
+        return;
+    gate(r);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+}
+
+// The derivative of a gated function, g(x) + x g'(x) = a + b, cancelling at its root: limits -0
+// and 1.
+template <class Terms>
+void gated_prime(mpfr_ptr r, double x, Terms terms)
+{
+    if (!at_limits(r, x, -0.0, 1.0))
+        cancelling_sum(r, terms);
 }
 
 } // namespace detail
@@ -279,39 +329,16 @@ inline void normal_pdf(mpfr_ptr r, double x)
 
 inline void gelu(mpfr_ptr r, double x)
 {
-    if (std::isinf(x)) {
-        x > 0 ? mpfr_set_inf(r, 1) : mpfr_set_zero(r, -1);
-        return;
-    }
-    if (std::isnan(x)) {
-        mpfr_set_nan(r);
-        return;
-    }
-    detail::normal_cdf(r, x);
-    mpfr_mul_d(r, r, x, MPFR_RNDN);
+    detail::gated(r, x, [x](mpfr_ptr g) { detail::normal_cdf(g, x); });
 }
 
 // gelu'(x) = Phi(x) + x phi(x).
 inline void gelu_prime(mpfr_ptr r, double x)
 {
-    if (std::isinf(x)) {
-        if (x > 0)
-            mpfr_set_ui(r, 1, MPFR_RNDN);
-        else
-            mpfr_set_zero(r, -1);
-        return;
-    }
-    if (std::isnan(x)) {
-        mpfr_set_nan(r);
-        return;
-    }
-    detail::with_enough_bits(r, [x](mpfr_ptr t, mpfr_prec_t p) {
-        number cdf(p), pdf(p);
+    detail::gated_prime(r, x, [x](mpfr_ptr cdf, mpfr_ptr pdf) {
         detail::normal_cdf(cdf, x);
         detail::normal_pdf(pdf, x);
         mpfr_mul_d(pdf, pdf, x, MPFR_RNDN);
-        mpfr_add(t, cdf, pdf, MPFR_RNDN);
-        return detail::cancelled_bits(mpfr_cmpabs(cdf, pdf) >= 0 ? cdf.get() : pdf.get(), t);
     });
 }
 
@@ -345,43 +372,24 @@ inline void gelu_tanh_z(mpfr_ptr z, mpfr_ptr dz, double x)
 
 inline void gelu_tanh(mpfr_ptr r, double x)
 {
-    if (std::isinf(x)) {
-        x > 0 ? mpfr_set_inf(r, 1) : mpfr_set_zero(r, -1);
-        return;
-    }
-    if (std::isnan(x)) {
-        mpfr_set_nan(r);
-        return;
-    }
-    number z(mpfr_get_prec(r));
-    detail::gelu_tanh_z(z, nullptr, x);
-    detail::sigmoid(r, z);
-    mpfr_mul_d(r, r, x, MPFR_RNDN);
+    detail::gated(r, x, [x](mpfr_ptr g) {
+        number z(mpfr_get_prec(g));
+        detail::gelu_tanh_z(z, nullptr, x);
+        detail::sigmoid(g, z);
+    });
 }
 
 // gelu_tanh'(x) = sigma(z) + x sigma'(z) z'(x).
 inline void gelu_tanh_prime(mpfr_ptr r, double x)
 {
-    if (std::isinf(x)) {
-        if (x > 0)
-            mpfr_set_ui(r, 1, MPFR_RNDN);
-        else
-            mpfr_set_zero(r, -1);
-        return;
-    }
-    if (std::isnan(x)) {
-        mpfr_set_nan(r);
-        return;
-    }
-    detail::with_enough_bits(r, [x](mpfr_ptr t, mpfr_prec_t p) {
-        number z(p), dz(p), s(p), ds(p);
+    detail::gated_prime(r, x, [x](mpfr_ptr s, mpfr_ptr ds) {
+        const mpfr_prec_t p = mpfr_get_prec(s);
+        number z(p), dz(p);
         detail::gelu_tanh_z(z, dz, x);
         detail::sigmoid(s, z);
         detail::sigmoid_prime(ds, z);
         mpfr_mul(ds, ds, dz, MPFR_RNDN);
         mpfr_mul_d(ds, ds, x, MPFR_RNDN);
-        mpfr_add(t, s, ds, MPFR_RNDN);
-        return detail::cancelled_bits(mpfr_cmpabs(s, ds) >= 0 ? s.get() : ds.get(), t);
     });
 }
 
@@ -453,14 +461,12 @@ inline void swish_prime(mpfr_ptr r, double x, double beta)
             mpfr_set_zero(r, -1);
         return;
     }
-    detail::with_enough_bits(r, [x, beta](mpfr_ptr t, mpfr_prec_t p) {
-        number z(x, p), s(p), ds(p);
+    detail::cancelling_sum(r, [x, beta](mpfr_ptr s, mpfr_ptr ds) {
+        number z(x, mpfr_get_prec(s));
         mpfr_mul_d(z, z, beta, MPFR_RNDN);
         detail::sigmoid(s, z);
         detail::sigmoid_prime(ds, z);
         mpfr_mul(ds, ds, z, MPFR_RNDN);
-        mpfr_add(t, s, ds, MPFR_RNDN);
-        return detail::cancelled_bits(mpfr_cmpabs(s, ds) >= 0 ? s.get() : ds.get(), t);
     });
 }
 
@@ -484,6 +490,259 @@ inline void swish_dbeta(mpfr_ptr r, double x, double beta)
 
 inline void silu(mpfr_ptr r, double x) { swish(r, x, 1.0); }
 inline void silu_prime(mpfr_ptr r, double x) { swish_prime(r, x, 1.0); }
+
+// ---- relu6, hard_tanh, hard_sigmoid, hard_swish: piecewise, exact arithmetic --------------------
+// At the kinks f' takes PyTorch's branches: 0 at the ends of hard_tanh's, relu6's and
+// hard_sigmoid's slope; hard_swish's middle branch (2x + 3)/6 on the closed [-3, 3].
+
+inline void hard_tanh(mpfr_ptr r, double x, double lo, double hi)
+{
+    mpfr_set_d(r, std::isnan(x) ? x : std::min(std::max(x, lo), hi), MPFR_RNDN);
+}
+
+inline void hard_tanh_prime(mpfr_ptr r, double x, double lo, double hi)
+{
+    mpfr_set_d(r, std::isnan(x) ? x : (lo < x && x < hi ? 1.0 : 0.0), MPFR_RNDN);
+}
+
+inline void relu6(mpfr_ptr r, double x) { hard_tanh(r, x, 0, 6); }
+inline void relu6_prime(mpfr_ptr r, double x) { hard_tanh_prime(r, x, 0, 6); }
+
+// (x + 3)/6 on (-3, 3) (x + 3 rounded once at the working precision: 2^-128 relative).
+inline void hard_sigmoid(mpfr_ptr r, double x)
+{
+    if (std::isnan(x) || x <= -3 || x >= 3) {
+        mpfr_set_d(r, std::isnan(x) ? x : (x > 0 ? 1.0 : 0.0), MPFR_RNDN);
+        return;
+    }
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_add_ui(r, r, 3, MPFR_RNDN);
+    mpfr_div_ui(r, r, 6, MPFR_RNDN);
+}
+
+inline void hard_sigmoid_prime(mpfr_ptr r, double x)
+{
+    hard_tanh_prime(r, x, -3, 3);
+    mpfr_div_ui(r, r, 6, MPFR_RNDN);
+}
+
+// x (x + 3)/6 on (-3, 3); 0 below, x above.
+inline void hard_swish(mpfr_ptr r, double x)
+{
+    hard_sigmoid(r, x);
+    mpfr_mul_d(r, r, x, MPFR_RNDN);
+    if (x <= -3)
+        mpfr_set_zero(r, 1); // not 0 * -inf
+}
+
+// 0 for x < -3, (2x + 3)/6 on [-3, 3] (exact at 128 bits: 2x + 3 needs at most 1077 bits, and is
+// rounded once, so its relative error stays 2^-128 up to the root -3/2), 1 for x > 3.
+inline void hard_swish_prime(mpfr_ptr r, double x)
+{
+    if (std::isnan(x) || x < -3 || x > 3) {
+        mpfr_set_d(r, std::isnan(x) ? x : (x > 0 ? 1.0 : 0.0), MPFR_RNDN);
+        return;
+    }
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_mul_2ui(r, r, 1, MPFR_RNDN);
+    mpfr_add_ui(r, r, 3, MPFR_RNDN);
+    mpfr_div_ui(r, r, 6, MPFR_RNDN);
+}
+
+// ---- softsign: x/(1 + |x|), f' = 1/(1 + |x|)^2 -------------------------------------------------------
+
+inline void softsign(mpfr_ptr r, double x)
+{
+    if (detail::at_limits(r, x, -1.0, 1.0))
+        return;
+    number d(std::fabs(x), mpfr_get_prec(r));
+    mpfr_add_ui(d, d, 1, MPFR_RNDN);
+    mpfr_set_d(r, x, MPFR_RNDN);
+    mpfr_div(r, r, d, MPFR_RNDN);
+}
+
+inline void softsign_prime(mpfr_ptr r, double x)
+{
+    if (detail::at_limits(r, x, 0.0, 0.0))
+        return;
+    mpfr_set_d(r, std::fabs(x), MPFR_RNDN);
+    mpfr_add_ui(r, r, 1, MPFR_RNDN);
+    mpfr_sqr(r, r, MPFR_RNDN);
+    mpfr_ui_div(r, 1, r, MPFR_RNDN);
+}
+
+// ---- selu, celu: the x <= 0 branch at the kink x = 0 ---------------------------------------------------
+// selu(x) = scale x for x > 0, scale alpha (e^x - 1) otherwise; selu' = scale, scale alpha e^x.
+// The constants are the decimals of Klambauer et al. (2017) to 32 digits (2^-106).
+
+namespace detail {
+
+inline void selu_constant(mpfr_ptr r, bool times_alpha)
+{
+    number a(mpfr_get_prec(r));
+    mpfr_set_str(r, "1.0507009873554804934193349852946", 10, MPFR_RNDN);
+    mpfr_set_str(a, "1.6732632423543772848170429916717", 10, MPFR_RNDN);
+    if (times_alpha)
+        mpfr_mul(r, r, a, MPFR_RNDN);
+}
+
+} // namespace detail
+
+inline void selu(mpfr_ptr r, double x)
+{
+    number c(mpfr_get_prec(r));
+    detail::selu_constant(c, !(x > 0));
+    mpfr_set_d(r, x, MPFR_RNDN);
+    if (!(x > 0))
+        mpfr_expm1(r, r, MPFR_RNDN); // expm1(-inf) = -1; NaN stays NaN
+    mpfr_mul(r, r, c, MPFR_RNDN);
+}
+
+inline void selu_prime(mpfr_ptr r, double x)
+{
+    detail::selu_constant(r, !(x > 0));
+    if (std::isnan(x)) {
+        mpfr_set_nan(r);
+    } else if (x <= 0) {
+        number e(x, mpfr_get_prec(r));
+        mpfr_exp(e, e, MPFR_RNDN);
+        mpfr_mul(r, r, e, MPFR_RNDN);
+    }
+}
+
+// celu(x) = max(0, x) + min(0, alpha (e^(x/alpha) - 1)) = x for x > 0, alpha expm1(x/alpha) else
+// (alpha > 0); celu'(x) = 1 for x > 0, e^(x/alpha) else. x/alpha is rounded at 16 more bits: its
+// relative error 2^-144 grows by |x/alpha| through e^(x/alpha) (at most 2^11 wherever the result
+// is not 0 in double), leaving 2^-128.
+
+namespace detail {
+
+inline void celu_exp(mpfr_ptr r, double x, double alpha, bool minus_one)
+{
+    number q(x, mpfr_get_prec(r) + 16);
+    mpfr_div_d(q, q, alpha, MPFR_RNDN);
+    minus_one ? mpfr_expm1(r, q, MPFR_RNDN) : mpfr_exp(r, q, MPFR_RNDN);
+}
+
+} // namespace detail
+
+inline void celu(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x) || x > 0) {
+        mpfr_set_d(r, x, MPFR_RNDN);
+        return;
+    }
+    detail::celu_exp(r, x, alpha, true);
+    mpfr_mul_d(r, r, alpha, MPFR_RNDN);
+}
+
+inline void celu_prime(mpfr_ptr r, double x, double alpha)
+{
+    if (std::isnan(x) || x > 0)
+        mpfr_set_d(r, std::isnan(x) ? x : 1.0, MPFR_RNDN);
+    else
+        detail::celu_exp(r, x, alpha, false);
+}
+
+// ---- softplus, log_sigmoid ---------------------------------------------------------------------------
+// softplus(x) = log(1 + e^(beta x))/beta, x where beta x > threshold (PyTorch); softplus'(x) =
+// sigmoid(beta x), 1 where beta x > threshold. beta x is exact (106 bits of 128), so the
+// threshold test is the exact one. log_sigmoid(x) = -log(1 + e^-x), log_sigmoid'(x) = sigmoid(-x).
+
+namespace detail {
+
+// log(1 + e^z) = max(z, 0) + log1p(e^-|z|) (no overflow; log(1 + e^-inf) = 0).
+inline void log1p_exp(mpfr_ptr r, mpfr_srcptr z)
+{
+    number e(mpfr_get_prec(r));
+    mpfr_abs(e, z, MPFR_RNDN);
+    mpfr_neg(e, e, MPFR_RNDN);
+    mpfr_exp(e, e, MPFR_RNDN);
+    mpfr_log1p(e, e, MPFR_RNDN);
+    if (mpfr_sgn(z) > 0)
+        mpfr_add(r, z, e, MPFR_RNDN);
+    else
+        mpfr_set(r, e, MPFR_RNDN);
+}
+
+// beta x into z; true where softplus is linear (beta x > threshold).
+inline bool softplus_z(mpfr_ptr z, double x, double beta, double threshold)
+{
+    mpfr_set_d(z, x, MPFR_RNDN);
+    mpfr_mul_d(z, z, beta, MPFR_RNDN);
+    return mpfr_cmp_d(z, threshold) > 0; // false for NaN
+}
+
+} // namespace detail
+
+inline void softplus(mpfr_ptr r, double x, double beta, double threshold)
+{
+    number z(mpfr_get_prec(r));
+    if (detail::softplus_z(z, x, beta, threshold)) {
+        mpfr_set_d(r, x, MPFR_RNDN);
+        return;
+    }
+    detail::log1p_exp(r, z); // NaN stays NaN
+    mpfr_div_d(r, r, beta, MPFR_RNDN);
+}
+
+inline void softplus_prime(mpfr_ptr r, double x, double beta, double threshold)
+{
+    number z(mpfr_get_prec(r));
+    if (detail::softplus_z(z, x, beta, threshold))
+        mpfr_set_ui(r, 1, MPFR_RNDN);
+    else
+        detail::sigmoid(r, z);
+}
+
+inline void log_sigmoid(mpfr_ptr r, double x)
+{
+    number z(-x, mpfr_get_prec(r));
+    detail::log1p_exp(r, z);
+    mpfr_neg(r, r, MPFR_RNDN);
+}
+
+inline void log_sigmoid_prime(mpfr_ptr r, double x)
+{
+    number z(-x, mpfr_get_prec(r));
+    detail::sigmoid(r, z);
+}
+
+// ---- mish: x tanh(softplus(x)) ----------------------------------------------------------------------
+// mish'(x) = tanh(sp) + x sech^2(sp) sigmoid(x), sp = log(1 + e^x); the terms cancel at the root
+// x0 = -1.19243 of mish' (the minimum of mish). sp carries 2^-128 relative error into tanh and
+// sech^2 multiplied by at most 2 sp: harmless except for x > 2^100, where the second term is
+// below 2^-(2^100) and tanh(sp) = 1 to all bits.
+
+inline void mish(mpfr_ptr r, double x)
+{
+    detail::gated(r, x, [x](mpfr_ptr g) {
+        number z(x, mpfr_get_prec(g));
+        detail::log1p_exp(g, z);
+        mpfr_tanh(g, g, MPFR_RNDN);
+    });
+}
+
+inline void mish_prime(mpfr_ptr r, double x)
+{
+    detail::gated_prime(r, x, [x](mpfr_ptr t, mpfr_ptr u) {
+        const mpfr_prec_t p = mpfr_get_prec(t);
+        number z(x, p), sp(p), s(p);
+        detail::log1p_exp(sp, z);
+        mpfr_tanh(t, sp, MPFR_RNDN);
+        mpfr_sech(u, sp, MPFR_RNDN);
+        mpfr_sqr(u, u, MPFR_RNDN);
+        detail::sigmoid(s, z);
+        mpfr_mul(u, u, s, MPFR_RNDN);
+        mpfr_mul_d(u, u, x, MPFR_RNDN);
+    });
+}
+
+// ---- quick_gelu: x sigmoid(1.702 x), 1.702 the double nearest it (what xact applies) ---------------
+
+inline constexpr double quick_gelu_beta = 1.702;
+inline void quick_gelu(mpfr_ptr r, double x) { swish(r, x, quick_gelu_beta); }
+inline void quick_gelu_prime(mpfr_ptr r, double x) { swish_prime(r, x, quick_gelu_beta); }
 
 // ---- softmax, log_softmax over one vector -------------------------------------------------------------
 // softmax_i = e^(x_i - m) / sum_j e^(x_j - m); log_softmax_i = x_i - m - log sum_j e^(x_j - m).

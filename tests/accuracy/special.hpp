@@ -72,7 +72,7 @@ std::vector<special_cell> special_values(const std::vector<std::string>& selecte
         auto inputs = fixed;
         // The underflow boundaries of f and f', both sides: the last x whose exact result is
         // normal, the first whose exact result rounds to 0, and their neighbours.
-        const double param = fn.exact_forward && fn.parameter_name ? double(T(fn.parameter)) : fn.parameter;
+        const parameters param = parameters_of_type<T>(fn);
         const auto f = [&](real x) { return fn.f(x, param); };
         const auto fp = [&](real x) { return fn.fp(x, param); };
         const real normal = L::min(), zero = real(L::denorm_min()) / 2;
@@ -104,7 +104,7 @@ std::vector<special_cell> special_values(const std::vector<std::string>& selecte
             number ef, efp;
             fn.mf(ef, static_cast<double>(x), param);
             fn.mfp(efp, static_cast<double>(x), param);
-            special_cell c{fn.name, type_name<T>(), label, static_cast<double>(x), static_cast<double>(y),
+            special_cell c{fn.display_name(), type_name<T>(), label, static_cast<double>(x), static_cast<double>(y),
                            static_cast<double>(d), error(y, ef), error(d, efp), 0, 0};
             c.bound_f = bound_of<T>(fn, direction::forward, metric::ulp);
             c.bound_fp = bound_of<T>(fn, direction::derivative, metric::ulp);

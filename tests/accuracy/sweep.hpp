@@ -45,7 +45,7 @@
 #include <xact/xact.hpp>
 
 #include "accuracy/mpfr_reference.hpp"
-#include "support/reference.hpp"
+#include "support/reference_extra.hpp"
 
 namespace xact_accuracy {
 
@@ -211,71 +211,155 @@ struct row {
 
 // ---- the element-wise functions ---------------------------------------------------------------
 
-enum class function_id { relu, leaky_relu, prelu, elu, gelu, gelu_tanh, sigmoid, tanh, swish, silu };
+enum class function_id {
+    relu, leaky_relu, prelu, elu, gelu, gelu_tanh, sigmoid, tanh, swish, silu,
+    selu, celu, softplus, log_sigmoid, mish, hard_sigmoid, hard_swish, relu6, hard_tanh, softsign, quick_gelu
+};
 
-using mpfr_fn = void (*)(mpfr_ptr, double x, double param);
-using fast_fn = real (*)(real x, double param);
+// A function's parameters in the order of its constructor (unused ones 0).
+struct parameters {
+    double a = 0, b = 0;
+};
+
+using mpfr_fn = void (*)(mpfr_ptr, double x, parameters);
+using fast_fn = real (*)(real x, parameters);
+
+namespace detail {
+
+// A reference function of x and 0, 1 or 2 parameters, as a fast_fn or an mpfr_fn.
+template <auto F>
+real fast(real x, parameters p)
+{
+    if constexpr (std::is_invocable_v<decltype(F), real>)
+        return F(x);
+    else if constexpr (std::is_invocable_v<decltype(F), real, real>)
+        return F(x, p.a);
+    else
+        return F(x, p.a, p.b);
+}
+
+template <auto F>
+void exact(mpfr_ptr r, double x, parameters p)
+{
+    if constexpr (std::is_invocable_v<decltype(F), mpfr_ptr, double>)
+        F(r, x);
+    else if constexpr (std::is_invocable_v<decltype(F), mpfr_ptr, double, double>)
+        F(r, x, p.a);
+    else
+        F(r, x, p.a, p.b);
+}
+
+} // namespace detail
 
 struct function_info {
     function_id id;
     const char* name;
-    const char* parameter_name; // nullptr: none
-    double parameter;
-    bool learnable;        // has a parameter gradient
-    bool exact_forward;    // correctly rounded forward expected (relu, leaky_relu, prelu)
-    real max_prime;        // max |f'|, the scale of the mixed metric
-    real root;             // root of f' (NaN: none)
-    fast_fn f, fp, dp;     // long double reference
-    mpfr_fn mf, mfp, mdp;  // MPFR reference
+    std::array<const char*, 2> parameter_names; // nullptr: none
+    parameters parameter;
+    bool learnable;         // has a parameter gradient
+    bool rounds_parameters; // xact applies the parameters rounded to T (leaky_relu, prelu, hard_tanh)
+    bool exact_forward;     // correctly rounded forward expected (bound 0.5 ULP)
+    bool exact_derivative;  // correctly rounded derivative expected (bound 0.5 ULP)
+    real max_prime;         // max |f'|, the scale of the mixed metric
+    real root;              // root of f' where the mixed metric applies (NaN: none)
+    fast_fn f, fp, dp;      // long double reference
+    mpfr_fn mf, mfp, mdp;   // MPFR reference
 
     bool has_root() const { return !std::isnan(root); }
+
+    // "alpha = 0.300000", "min_val = -0.700000, max_val = 2.300000", or "".
+    std::string parameter_text() const
+    {
+        std::string s;
+        const double values[] = {parameter.a, parameter.b};
+        for (int i = 0; i < 2 && parameter_names[i]; ++i)
+            s += std::string(i ? ", " : "") + parameter_names[i] + " = " + std::to_string(values[i]);
+        return s;
+    }
+
+    std::string display_name() const
+    {
+        const std::string p = parameter_text();
+        return p.empty() ? name : std::string(name) + " (" + p + ")";
+    }
 };
 
-// alpha and beta: the defaults, except swish's beta (1.702, not a power of two and not silu).
+// The parameters: the defaults, and for the functions whose parameter is not fixed a second row
+// with one that is not a power of two (swish: 1.702, not silu; celu: alpha 0.3, where neither
+// alpha nor 1/alpha is a float; softplus: beta 1.5, whose 1/beta is not, and threshold 10;
+// hard_tanh: bounds -0.7 and 2.3, rounded to T by xact). hard_swish's root -3/2 of f' is left
+// out of the mixed metric: (2x + 3)/6 is correctly rounded there, so the ulp metric holds.
 inline const std::vector<function_info>& elementwise_functions()
 {
     using namespace xact_ref;
-    const real nan = std::numeric_limits<real>::quiet_NaN();
+    using detail::exact;
+    using detail::fast;
+    using id = function_id;
+    const real none = std::numeric_limits<real>::quiet_NaN();
+    const std::array<const char*, 2> no_names{nullptr, nullptr}, alpha{"alpha", nullptr}, beta{"beta", nullptr},
+        softplus_names{"beta", "threshold"}, bounds{"min_val", "max_val"};
+    const parameters no_parameters;
     static const std::vector<function_info> table = {
-        {function_id::relu, "relu", nullptr, 0, false, true, 1, nan,
-         [](real x, double) { return relu(x); }, [](real x, double) { return relu_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::relu(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::relu_prime(r, x); }, nullptr},
-        {function_id::leaky_relu, "leaky_relu", "alpha", 0.01, false, true, 1, nan,
-         [](real x, double a) { return leaky_relu(x, a); }, [](real x, double a) { return leaky_relu_prime(x, a); },
-         nullptr, xact_mpfr::leaky_relu, xact_mpfr::leaky_relu_prime, nullptr},
-        {function_id::prelu, "prelu", "alpha", 0.25, true, true, 1, nan,
-         [](real x, double a) { return prelu(x, a); }, [](real x, double a) { return prelu_prime(x, a); },
-         [](real x, double) { return prelu_dalpha(x); }, xact_mpfr::leaky_relu, xact_mpfr::leaky_relu_prime,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::leaky_relu_dalpha(r, x); }},
-        {function_id::elu, "elu", "alpha", 1.0, true, false, 1, nan,
-         [](real x, double a) { return elu(x, a); }, [](real x, double a) { return elu_prime(x, a); },
-         [](real x, double) { return elu_dalpha(x); }, xact_mpfr::elu, xact_mpfr::elu_prime,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::elu_dalpha(r, x); }},
-        {function_id::gelu, "gelu", nullptr, 0, false, false, gelu_max_prime, gelu_prime_root,
-         [](real x, double) { return gelu(x); }, [](real x, double) { return gelu_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::gelu(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::gelu_prime(r, x); }, nullptr},
-        {function_id::gelu_tanh, "gelu_tanh", nullptr, 0, false, false, gelu_tanh_max_prime, gelu_tanh_prime_root,
-         [](real x, double) { return gelu_tanh(x); }, [](real x, double) { return gelu_tanh_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::gelu_tanh(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::gelu_tanh_prime(r, x); }, nullptr},
-        {function_id::sigmoid, "sigmoid", nullptr, 0, false, false, sigmoid_max_prime, nan,
-         [](real x, double) { return sigmoid(x); }, [](real x, double) { return sigmoid_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::sigmoid(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::sigmoid_prime(r, x); }, nullptr},
-        {function_id::tanh, "tanh", nullptr, 0, false, false, tanh_max_prime, nan,
-         [](real x, double) { return xact_ref::tanh(x); }, [](real x, double) { return tanh_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::tanh(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::tanh_prime(r, x); }, nullptr},
-        {function_id::swish, "swish", "beta", 1.702, true, false, silu_max_prime, silu_prime_root / real(1.702),
-         [](real x, double b) { return swish(x, b); }, [](real x, double b) { return swish_prime(x, b); },
-         [](real x, double b) { return swish_dbeta(x, b); }, xact_mpfr::swish, xact_mpfr::swish_prime,
-         xact_mpfr::swish_dbeta},
-        {function_id::silu, "silu", nullptr, 0, false, false, silu_max_prime, silu_prime_root,
-         [](real x, double) { return silu(x); }, [](real x, double) { return silu_prime(x); }, nullptr,
-         [](mpfr_ptr r, double x, double) { xact_mpfr::silu(r, x); },
-         [](mpfr_ptr r, double x, double) { xact_mpfr::silu_prime(r, x); }, nullptr},
+        {id::relu, "relu", no_names, no_parameters, false, false, true, true, 1, none, fast<relu>,
+         fast<relu_prime>, nullptr, exact<xact_mpfr::relu>, exact<xact_mpfr::relu_prime>, nullptr},
+        {id::leaky_relu, "leaky_relu", alpha, {0.01}, false, true, true, true, 1, none, fast<leaky_relu>,
+         fast<leaky_relu_prime>, nullptr, exact<xact_mpfr::leaky_relu>, exact<xact_mpfr::leaky_relu_prime>, nullptr},
+        {id::prelu, "prelu", alpha, {0.25}, true, true, true, true, 1, none, fast<prelu>, fast<prelu_prime>,
+         fast<prelu_dalpha>, exact<xact_mpfr::leaky_relu>, exact<xact_mpfr::leaky_relu_prime>,
+         exact<xact_mpfr::leaky_relu_dalpha>},
+        {id::elu, "elu", alpha, {1.0}, true, false, false, false, 1, none, fast<elu>, fast<elu_prime>,
+         fast<elu_dalpha>, exact<xact_mpfr::elu>, exact<xact_mpfr::elu_prime>, exact<xact_mpfr::elu_dalpha>},
+        {id::gelu, "gelu", no_names, no_parameters, false, false, false, false, gelu_max_prime, gelu_prime_root,
+         fast<gelu>, fast<gelu_prime>, nullptr, exact<xact_mpfr::gelu>, exact<xact_mpfr::gelu_prime>, nullptr},
+        {id::gelu_tanh, "gelu_tanh", no_names, no_parameters, false, false, false, false, gelu_tanh_max_prime,
+         gelu_tanh_prime_root, fast<gelu_tanh>, fast<gelu_tanh_prime>, nullptr, exact<xact_mpfr::gelu_tanh>,
+         exact<xact_mpfr::gelu_tanh_prime>, nullptr},
+        {id::sigmoid, "sigmoid", no_names, no_parameters, false, false, false, false, sigmoid_max_prime, none,
+         fast<sigmoid>, fast<sigmoid_prime>, nullptr, exact<xact_mpfr::sigmoid>, exact<xact_mpfr::sigmoid_prime>,
+         nullptr},
+        {id::tanh, "tanh", no_names, no_parameters, false, false, false, false, tanh_max_prime, none,
+         fast<xact_ref::tanh>, fast<tanh_prime>, nullptr, exact<xact_mpfr::tanh>, exact<xact_mpfr::tanh_prime>,
+         nullptr},
+        {id::swish, "swish", beta, {1.702}, true, false, false, false, silu_max_prime, silu_prime_root / real(1.702),
+         fast<swish>, fast<swish_prime>, fast<swish_dbeta>, exact<xact_mpfr::swish>, exact<xact_mpfr::swish_prime>,
+         exact<xact_mpfr::swish_dbeta>},
+        {id::silu, "silu", no_names, no_parameters, false, false, false, false, silu_max_prime, silu_prime_root,
+         fast<silu>, fast<silu_prime>, nullptr, exact<xact_mpfr::silu>, exact<xact_mpfr::silu_prime>, nullptr},
+        {id::selu, "selu", no_names, no_parameters, false, false, false, false, selu_max_prime, none, fast<selu>,
+         fast<selu_prime>, nullptr, exact<xact_mpfr::selu>, exact<xact_mpfr::selu_prime>, nullptr},
+        {id::celu, "celu", alpha, {1.0}, false, false, false, false, 1, none, fast<celu>, fast<celu_prime>, nullptr,
+         exact<xact_mpfr::celu>, exact<xact_mpfr::celu_prime>, nullptr},
+        {id::celu, "celu", alpha, {0.3}, false, false, false, false, 1, none, fast<celu>, fast<celu_prime>, nullptr,
+         exact<xact_mpfr::celu>, exact<xact_mpfr::celu_prime>, nullptr},
+        {id::softplus, "softplus", softplus_names, {1.0, 20.0}, false, false, false, false, softplus_max_prime, none,
+         fast<softplus>, fast<softplus_prime>, nullptr, exact<xact_mpfr::softplus>, exact<xact_mpfr::softplus_prime>,
+         nullptr},
+        {id::softplus, "softplus", softplus_names, {1.5, 10.0}, false, false, false, false, softplus_max_prime, none,
+         fast<softplus>, fast<softplus_prime>, nullptr, exact<xact_mpfr::softplus>, exact<xact_mpfr::softplus_prime>,
+         nullptr},
+        {id::log_sigmoid, "log_sigmoid", no_names, no_parameters, false, false, false, false, log_sigmoid_max_prime,
+         none, fast<log_sigmoid>, fast<log_sigmoid_prime>, nullptr, exact<xact_mpfr::log_sigmoid>,
+         exact<xact_mpfr::log_sigmoid_prime>, nullptr},
+        {id::mish, "mish", no_names, no_parameters, false, false, false, false, mish_max_prime, mish_prime_root,
+         fast<mish>, fast<mish_prime>, nullptr, exact<xact_mpfr::mish>, exact<xact_mpfr::mish_prime>, nullptr},
+        {id::hard_sigmoid, "hard_sigmoid", no_names, no_parameters, false, false, true, true, hard_sigmoid_max_prime,
+         none, fast<hard_sigmoid>, fast<hard_sigmoid_prime>, nullptr, exact<xact_mpfr::hard_sigmoid>,
+         exact<xact_mpfr::hard_sigmoid_prime>, nullptr},
+        {id::hard_swish, "hard_swish", no_names, no_parameters, false, false, true, true, hard_swish_max_prime, none,
+         fast<hard_swish>, fast<hard_swish_prime>, nullptr, exact<xact_mpfr::hard_swish>,
+         exact<xact_mpfr::hard_swish_prime>, nullptr},
+        {id::relu6, "relu6", no_names, no_parameters, false, false, true, true, relu6_max_prime, none, fast<relu6>,
+         fast<relu6_prime>, nullptr, exact<xact_mpfr::relu6>, exact<xact_mpfr::relu6_prime>, nullptr},
+        {id::hard_tanh, "hard_tanh", bounds, {-1.0, 1.0}, false, true, true, true, 1, none, fast<hard_tanh>,
+         fast<hard_tanh_prime>, nullptr, exact<xact_mpfr::hard_tanh>, exact<xact_mpfr::hard_tanh_prime>, nullptr},
+        {id::hard_tanh, "hard_tanh", bounds, {-0.7, 2.3}, false, true, true, true, 1, none, fast<hard_tanh>,
+         fast<hard_tanh_prime>, nullptr, exact<xact_mpfr::hard_tanh>, exact<xact_mpfr::hard_tanh_prime>, nullptr},
+        {id::softsign, "softsign", no_names, no_parameters, false, false, false, false, softsign_max_prime, none,
+         fast<softsign>, fast<softsign_prime>, nullptr, exact<xact_mpfr::softsign>, exact<xact_mpfr::softsign_prime>,
+         nullptr},
+        {id::quick_gelu, "quick_gelu", no_names, no_parameters, false, false, false, false, silu_max_prime,
+         silu_prime_root / quick_gelu_beta, fast<quick_gelu>, fast<quick_gelu_prime>, nullptr,
+         exact<xact_mpfr::quick_gelu>, exact<xact_mpfr::quick_gelu_prime>, nullptr},
     };
     return table;
 }
@@ -284,26 +368,57 @@ inline const std::vector<function_info>& elementwise_functions()
 template <class Visit>
 void with_functor(const function_info& f, Visit&& visit)
 {
+    const double a = f.parameter.a, b = f.parameter.b;
     switch (f.id) {
     case function_id::relu: return visit(xact::relu{});
-    case function_id::leaky_relu: return visit(xact::leaky_relu(f.parameter));
-    case function_id::prelu: return visit(xact::prelu(f.parameter));
-    case function_id::elu: return visit(xact::elu(f.parameter));
+    case function_id::leaky_relu: return visit(xact::leaky_relu(a));
+    case function_id::prelu: return visit(xact::prelu(a));
+    case function_id::elu: return visit(xact::elu(a));
     case function_id::gelu: return visit(xact::gelu{});
     case function_id::gelu_tanh: return visit(xact::gelu_tanh{});
     case function_id::sigmoid: return visit(xact::sigmoid{});
     case function_id::tanh: return visit(xact::tanh{});
-    case function_id::swish: return visit(xact::swish(f.parameter));
+    case function_id::swish: return visit(xact::swish(a));
     case function_id::silu: return visit(xact::silu{});
+    case function_id::selu: return visit(xact::selu{});
+    case function_id::celu: return visit(xact::celu(a));
+    case function_id::softplus: return visit(xact::softplus(a, b));
+    case function_id::log_sigmoid: return visit(xact::log_sigmoid{});
+    case function_id::mish: return visit(xact::mish{});
+    case function_id::hard_sigmoid: return visit(xact::hard_sigmoid{});
+    case function_id::hard_swish: return visit(xact::hard_swish{});
+    case function_id::relu6: return visit(xact::relu6{});
+    case function_id::hard_tanh: return visit(xact::hard_tanh(a, b));
+    case function_id::softsign: return visit(xact::softsign{});
+    case function_id::quick_gelu: return visit(xact::quick_gelu{});
     }
 }
 
-// Bounds of the accuracy issue.
+// f's parameters as xact applies them to T: rounded to T where its contract says so. Each goes
+// through a volatile T: GCC 12.2 at -O2 (SLP vectorizer) folds the pair of conversions
+// double -> float -> double of two adjacent doubles into a copy, leaving them unrounded.
+template <class T>
+parameters parameters_of_type(const function_info& f)
+{
+    const auto rounded = [](double v) {
+        const volatile T t = static_cast<T>(v);
+        return static_cast<double>(t);
+    };
+    if (!f.rounds_parameters)
+        return f.parameter;
+    return {rounded(f.parameter.a), rounded(f.parameter.b)};
+}
+
+// Bounds of the accuracy issue: 0.5 ULP where the result is correctly rounded (the exact and
+// piecewise-linear functions), else 2 ULP forward, 3 derivative and backward, 4 in the mixed
+// metric.
 template <class T>
 double bound_of(const function_info& f, direction d, metric m)
 {
+    if ((d == direction::forward && f.exact_forward) || (d == direction::derivative && f.exact_derivative))
+        return 0.5;
     if (d == direction::forward)
-        return f.exact_forward && std::is_same_v<T, float> ? 0.5 : 2;
+        return 2;
     return m == metric::mixed ? 4 : 3;
 }
 
@@ -362,7 +477,14 @@ std::vector<T> adversarial_points()
         88.72283935546875L, 87.3365447505531L, 103.972084045410156L, 13.2, 14.1, 10.5, 9.01, 16.64, 17.33, 5.3,
         // double
         709.782712893384L, 708.3964185322641L, 745.133219101941L, 37.5, 38.5, 38.6, 19.06, 36.74, 37.43, 8.3,
-        26.5, 30.125, 1e-5, 1e-10, 1e-20, 1e-30, 1e-38, 1e-300, 1e4, 1e10, 1e19, 1e30, 1e38, 1e300};
+        26.5, 30.125, 1e-5, 1e-10, 1e-20, 1e-30, 1e-38, 1e-300, 1e4, 1e10, 1e19, 1e30, 1e38, 1e300,
+        // the kinks of relu6, hard_sigmoid, hard_swish and hard_tanh (-0.7, 2.3); mish's and
+        // hard_swish's roots of f'; softplus's thresholds (20, and 10 / 1.5)
+        3, 6, 0.7, 2.3, xact_ref::mish_prime_root, 1.5, 20, 10 / 1.5L,
+        // e^(x/alpha) (celu, alpha = 0.3) and e^(beta x) (softplus, beta = 1.5) leaving the normal
+        // range and underflowing: float, then double
+        0.3L * 87.3365447505531L, 0.3L * 103.972084045410156L, 87.3365447505531L / 1.5L, 103.972084045410156L / 1.5L,
+        0.3L * 708.3964185322641L, 0.3L * 745.133219101941L, 708.3964185322641L / 1.5L, 745.133219101941L / 1.5L};
     for (real c : centres) {
         for (real s : {real(1), real(-1)}) {
             const T centre = static_cast<T>(s * c);
@@ -380,7 +502,7 @@ std::vector<T> adversarial_points()
     }
     // Log-spread offsets from each root of f': where f' cancels, down to the last bits.
     for (real r : {xact_ref::gelu_prime_root, xact_ref::gelu_tanh_prime_root, xact_ref::silu_prime_root,
-                   xact_ref::silu_prime_root / real(1.702)})
+                   xact_ref::silu_prime_root / real(1.702), xact_ref::mish_prime_root, real(-1.5)})
         for (int k = 1; k < L::digits; ++k)
             for (real s : {real(1), real(-1)})
                 out.push_back(static_cast<T>(r + s * std::ldexp(real(1), -k)));
@@ -613,12 +735,11 @@ public:
     }
 
 private:
-    // leaky_relu and prelu apply alpha rounded to T (their documented contract): the exact
-    // function on float data is x alpha_T.
+    // leaky_relu, prelu and hard_tanh apply their parameters rounded to T (their documented
+    // contract): the exact function on float data is x alpha_T.
     static function_info of_type(function_info f)
     {
-        if (f.exact_forward && f.parameter_name)
-            f.parameter = static_cast<double>(static_cast<T>(f.parameter));
+        f.parameter = parameters_of_type<T>(f);
         return f;
     }
 
@@ -681,8 +802,7 @@ std::vector<row> sweep_elementwise(const function_info& fn, const input_source<T
             r.type = type_name<T>();
             r.dir = name_of(d);
             r.metric_name = name_of(m);
-            if (fn.parameter_name)
-                r.parameter = std::string(fn.parameter_name) + " = " + std::to_string(fn.parameter);
+            r.parameter = fn.parameter_text();
             r.s = s;
             r.bound = bound_of<T>(fn, d, m);
             r.tier = opt.all_mpfr ? "mpfr (every point)"

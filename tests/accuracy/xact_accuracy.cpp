@@ -29,7 +29,9 @@ Modes (any combination; at least one):
                         extremes and the underflow boundaries, each cell judged against MPFR
 Options:
   --function NAME[,NAME...]  (repeatable; default all) relu leaky_relu prelu elu gelu gelu_tanh
-                             sigmoid tanh swish silu softmax log_softmax
+                             sigmoid tanh swish silu selu celu softplus log_sigmoid mish
+                             hard_sigmoid hard_swish relu6 hard_tanh softsign quick_gelu softmax
+                             log_softmax (a name with two parameter rows selects both)
   --type float|double        (default both; float modes need float, --sample needs double)
   --direction D[,D...]       forward derivative backward param (default all)
   --threads N                (default: hardware concurrency)
@@ -235,7 +237,8 @@ const char* const method_text =
     "gradient (prelu alpha, elu alpha, swish beta) through the backward overload taking d_param on n = 1 "
     "arrays, so it is the per-element partial dy * df/dparam. Reference: MPFR at >= 128 bits (more where "
     "f' cancels next to its root). The element-wise sweeps use the long-double reference "
-    "(tests/support/reference.hpp, error below 2^-36 ULP of float and 2^-7 ULP of double) as a fast tier and "
+    "(tests/support/reference.hpp and reference_extra.hpp, error below 2^-36 ULP of float and 2^-7 ULP of double) as "
+    "a fast tier and "
     "MPFR for every point above 0.75 ULP, within 1/8 of a root of f', and for each row's maximum, so maxima "
     "and counts > 1 ULP are MPFR's (--all-mpfr: MPFR for every point). softmax uses MPFR everywhere. "
     "softmax/log_softmax backward: elements within 2^-20 of cancelling (|a - b| <= 2^-20 (|a| + |b|) for "

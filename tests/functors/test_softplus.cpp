@@ -20,8 +20,9 @@ TEMPLATE_TEST_CASE("softplus", "[softplus]", float, double)
                                                    [=](real x) { return xact_ref::softplus_prime(x, beta, threshold); });
             INFO("beta = " << beta << ", threshold = " << threshold << ": forward " << e.describe() << "; derivative "
                            << d.describe());
-            // beta != 1: 1/beta is one more rounding (measured 2.6 ULP at most)
-            CHECK(e.max <= (beta == 1 ? 2 : 3));
+            // 1/beta is applied to the double word before the last rounding (measured 1.18 ULP at
+            // most, beta = 1.5 in float)
+            CHECK(e.max <= 2);
             CHECK(d.max <= 3);
             std::printf("accuracy: softplus(%g, %g) %-6s forward %.2f ULP, derivative %.2f\n", beta, threshold,
                         sizeof(T) == 4 ? "float" : "double", e.max, d.max);

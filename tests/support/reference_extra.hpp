@@ -94,14 +94,34 @@ inline real selu_prime(real x)
 }
 
 // celu(x) = max(0, x) + min(0, a expm1(x/a)), a != 0; celu'(x) = 1 for x > 0, e^(x/a) for x <= 0.
+// x/a is carried as a double word q + r/a (r = x - q a, exact): one rounding of x/a would cost
+// |x/a| 2^-64 relative through e^(x/a), a third of a double ULP at x/a = -708.
+namespace detail {
+
+inline dd quotient(real x, real a)
+{
+    const real q = x / a;
+    if (!std::isfinite(q))
+        return {q, 0};
+    const dd p = two_prod(q, a);
+    return {q, ((x - p.hi) - p.lo) / a};
+}
+
+} // namespace detail
+
 inline real celu(real x, real a)
 {
     if (isnan(x))
         return x;
-    const real neg = a * std::expm1(x / a);
+    const detail::dd q = detail::quotient(x, a);
+    const real em = std::expm1(q.hi);
+    const real neg = a * (em + (em + 1) * q.lo); // expm1(hi + lo) = expm1(hi) + e^hi lo + ...
     return (x > 0 ? x : real(0)) + (neg < 0 ? neg : real(0));
 }
-inline real celu_prime(real x, real a) { return isnan(x) ? x : (x > 0 ? real(1) : std::exp(x / a)); }
+inline real celu_prime(real x, real a)
+{
+    return isnan(x) ? x : (x > 0 ? real(1) : detail::exp_dd(detail::quotient(x, a)));
+}
 
 // ---- quick_gelu ----------------------------------------------------------------------------------
 // x sigmoid(1.702 x) with 1.702 the double nearest it (what the library applies): swish.

@@ -6,17 +6,20 @@
 // The derivative reads x; from the output (alpha > 0) it reads y: 1 for y > 0, y/alpha + 1
 // (which loses relative accuracy where y is near -alpha, i.e. for x below about -3 alpha).
 // x/alpha is carried as hi + lo (x times 1/alpha in two parts), and expm1 and exp are corrected
-// for lo, so the argument's rounding does not reach the result; alpha is applied as hi + lo.
+// for lo, so the argument's rounding does not reach the result. For alpha != 1 the forward
+// result is rounded once: expm1 as a double word (math::expm1_split) times alpha (hi + lo) (a
+// third slower than alpha = 1, which is elu's kernel).
 // Measured max error (tests/functors/test_celu.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// alpha = 1: forward 0.85 ULP (float), 1.06 (double); derivative 0.96, 0.96. Bounds 2 and 3.
-// alpha in {0.3, 2.5, 1/3} (sweeps only): forward 2.00 (float), 2.21 (double); derivative 1.36,
-// 1.35. Bounds 2.5 and 3 (the product with alpha adds a rounding to expm1's error).
+// alpha = 1: forward 0.85 ULP (float), 1.06 (double); derivative 0.96, 0.96.
+// alpha in {0.3, 2.5, 1/3} (sweeps only): forward 0.80 (float), 0.66 (double); derivative 1.36,
+// 1.37. Bounds 2 and 3.
 // Limits (alpha > 0): celu(-inf) = -alpha, celu'(-inf) = 0, celu(inf) = inf. NaN -> NaN.
 #pragma once
 
 #include "../math/exact.hpp"
 #include "../math/exp.hpp"
+#include "elu.hpp"
 
 namespace xact {
 
@@ -33,14 +36,21 @@ struct celu {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
+        // alpha = 1 is elu, whose expm1 is rounded once already (0.87 ULP): the cheaper kernel.
+        if (alpha == 1.0)
+            return elu()(x);
         const auto z = math::scaled_product(x, math::reciprocal_constant<T>(alpha));
-        const V em = math::expm1(z.hi);
-        // expm1(hi + lo) = expm1(hi) + e^hi lo to first order (mul0: lo is 0 where e^hi is inf).
-        const V negative = em + math::mul0(em + math::splat<V>(1), z.lo);
+        // expm1(hi) as a double word (hi clamped to expm1's range: below, e^hi is far below the
+        // last place of -1), then expm1(hi + lo) = expm1(hi) + e^hi lo to first order (mul0: lo
+        // is 0 where hi is infinite), and the product with alpha rounded once.
+        const V hi = math::clamp(z.hi, V(math::detail::exp_constants<T>::expm1_lo), math::splat<V>(0));
+        auto em = math::expm1_split(hi);
+        em.lo = em.lo + math::mul0(em.hi + math::splat<V>(1), z.lo);
+        const V negative = math::scale(em, math::split_constant<T>(alpha));
         // alpha expm1(x/alpha) = x to within the rounding where |x/alpha| < 2^-digits; taking x
         // there also keeps it exact where x/alpha would be denormal.
         constexpr T tiny = T(1) / T(std::uint64_t(1) << std::numeric_limits<T>::digits);
-        const V small = math::select(math::abs(z.hi) < V(tiny), x, math::scale(negative, math::split_constant<T>(alpha)));
+        const V small = math::select(math::abs(z.hi) < V(tiny), x, negative);
         return math::select(x > math::splat<V>(0), x, small);
     }
 

@@ -53,7 +53,9 @@ struct selu {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using C = detail::selu_constants<math::scalar_t<V>>;
-        return math::select(x > math::splat<V>(0), V(C::scale.hi), math::scale(math::exp(x), C::scale_alpha));
+        // scale alpha e^x with the product taken before e^x's power of two (rounding e^x to a
+        // denormal first, then scaling it, cost 1.9 ULP there, and the backward pass dy f' 3.2).
+        return math::select(x > math::splat<V>(0), V(C::scale.hi), math::exp_times(x, C::scale_alpha));
     }
 
     // scale alpha e^x = y + scale alpha on the x <= 0 branch.

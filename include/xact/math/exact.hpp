@@ -23,6 +23,14 @@ XACT_INLINE double_word<V> scaled_product(V x, const split_constant<scalar_t<V>>
     return z;
 }
 
+// x c rounded once, for x = hi + lo (a kernel's result before its last rounding) and a
+// parameter c carried as c.hi + c.lo: the error is x's and one rounding.
+template <class V>
+XACT_INLINE V scale(const double_word<V>& x, const split_constant<scalar_t<V>>& c) noexcept
+{
+    return math::mul(x, double_word<V>{V(c.hi), V(c.lo)}).hi;
+}
+
 // 1/c as hi + lo of type T for a nonzero, finite parameter c given in double: for float the
 // double quotient already carries enough bits; for double the remainder 1 - c r (exact)
 // supplies lo. As in split_constant, lo takes hi's sign (hi one step toward 0 if need be), so

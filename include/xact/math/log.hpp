@@ -41,8 +41,10 @@ struct log1p_constants<double> {
 
 } // namespace detail
 
+// log1p(t) before its last rounding, as a double word (hi + lo, not renormalised), for kernels
+// that go on to add or multiply and round once at the end.
 template <class V>
-XACT_INLINE V log1p_unit(V t) noexcept
+XACT_INLINE double_word<V> log1p_unit_split(V t) noexcept
 {
     using T = scalar_t<V>;
     using C = detail::log1p_constants<T>;
@@ -56,7 +58,14 @@ XACT_INLINE V log1p_unit(V t) noexcept
     // k ln2_hi + f exactly as hi + lo (|ln2| > |f| where k = 1; hi = f, lo = 0 where k = 0).
     const V hi = k_hi + f;
     const V lo = (k_hi - hi) + f;
-    return hi + (lo + math::fma(math::neg(s), f - r, k_lo));
+    return {hi, lo + math::fma(math::neg(s), f - r, k_lo)};
+}
+
+template <class V>
+XACT_INLINE V log1p_unit(V t) noexcept
+{
+    const auto l = math::log1p_unit_split(t);
+    return l.hi + l.lo;
 }
 
 } // namespace xact::math
