@@ -139,13 +139,18 @@ XACT_INLINE exp_parts<V> exp_split(V x) noexcept
     return {{hi, lo}, n};
 }
 
-// e^(hi + lo) for a double-word argument: e^hi (1 + lo), lo folded into p.
+// e^(hi + lo) for a double-word argument: e^hi (1 + lo), lo folded into p. lo is dropped where
+// hi lies outside [exp_lo, exp_hi]: there hi is clamped, and the low word of a huge hi is huge
+// itself (x - m for x = -2.7e68, m = 2.9e207 has lo = -2.7e68), so that folding it in would
+// turn e^hi = 0 into a huge mantissa whose products overflow.
 template <class V>
 XACT_INLINE exp_parts<V> exp_split(double_word<V> x) noexcept
 {
+    using C = detail::exp_constants<scalar_t<V>>;
     exp_parts<V> e = math::exp_split(x.hi);
+    const V lo = math::select((x.hi >= V(C::exp_lo)) & (x.hi <= V(C::exp_hi)), x.lo, V(scalar_t<V>(0)));
     // (1 + p)(1 + lo) - 1 = p + lo (1 + p)
-    e.p.lo = e.p.lo + math::fma(x.lo, e.p.hi, x.lo);
+    e.p.lo = e.p.lo + math::fma(lo, e.p.hi, lo);
     return e;
 }
 
