@@ -256,12 +256,14 @@ TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[sof
 
 // Entries of every magnitude up to 2^(emax - 10), both signs, with dy = x or dy independent and
 // as large (the sums stay finite; without FMA, products of such entries take math::two_prod's
-// scaled split). x_i - m is then huge, and so is its exact low word (x - m for x = -2.7e68,
-// m = 2.9e207 has lo = -2.7e68): it once reached the products as if it were small, and
-// overflowed (-inf where dx = -2.7e68, from the fuzzer) or gave a softmax of -2^-523 where the
-// exact one underflows to 0. Every result is finite; forward and log_softmax backward within
-// 4 ULP (the mixed bound where log_softmax backward cancels); softmax backward within 4 eps of
-// its scale plus the denormal level of dy's size (e^(x - m) below T's range is clamped, not 0).
+// scaled split), and ordinary x with such dy. A huge x_i - m has a huge exact low word too
+// (x - m for x = -2.7e68, m = 2.9e207 has lo = -2.7e68): it once reached the products as if it
+// were small, and overflowed (-inf where dx = -2.7e68, from the fuzzer) or gave a softmax of
+// -2^-523 where the exact one underflows to 0. With ordinary x and huge dy, y_i (dy_i - s) once
+// overflowed in the first of the two steps of its scaling by 2^n_i (also from the fuzzer).
+// Every result is finite; forward and log_softmax backward within 4 ULP (the mixed bound where
+// log_softmax backward cancels); softmax backward within 4 eps of its scale plus the denormal
+// level of dy's size (e^(x - m) below T's range is clamped, not 0).
 TEMPLATE_TEST_CASE("softmax and log_softmax of huge-magnitude entries", "[softmax]", float, double)
 {
     using T = TestType;
@@ -277,7 +279,7 @@ TEMPLATE_TEST_CASE("softmax and log_softmax of huge-magnitude entries", "[softma
         for (int rep = 0; rep < 8; ++rep) {
             std::vector<T> x(n), dy(n);
             for (std::size_t i = 0; i < n; ++i) {
-                x[i] = huge();
+                x[i] = rep % 4 < 2 ? huge() : T(-10 + 20 * unit(rng));
                 dy[i] = rep % 2 ? huge() : x[i];
             }
             std::vector<T> y(n), ly(n), dx(n), ldx(n);

@@ -178,8 +178,7 @@ XACT_INLINE shifted_exp<T> exp_shifted(batch<T> x, batch<T> m) noexcept
 template <class T>
 XACT_INLINE dword<T> scale_pow2(dword<T> v, batch<T> n) noexcept
 {
-    const batch<T> k = xsimd::select(n < batch<T>(T(0)), batch<T>(math::detail::exp_constants<T>::scale_down),
-                                     batch<T>(T(1)));
+    const batch<T> k = math::detail::pow2_second_step(n);
     const batch<T> a = math::pow2i(n - k), b = math::pow2i(k);
     return {(v.hi * a) * b, (v.lo * a) * b};
 }

@@ -62,12 +62,23 @@ XACT_INLINE V reduce_expm1(V x, V& n) noexcept
 
 namespace detail {
 
+// The second step k of y 2^n = (y 2^(n - k)) 2^k: 2^n is not normal below min_exponent - 1
+// (scale_down there: the first step is exact, the second rounds a denormal once) nor at
+// n = max_exponent (1 there); else k = 0 (one step, so that a large y, as in softmax backward's
+// y_i (dy_i - s) with huge dy, cannot overflow in a first step that scales up).
+template <class V>
+XACT_INLINE V pow2_second_step(V n) noexcept
+{
+    using T = scalar_t<V>;
+    return math::select(n < V(T(std::numeric_limits<T>::min_exponent - 1)), V(exp_constants<T>::scale_down),
+                        math::select(n > V(T(0)), V(T(1)), V(T(0))));
+}
+
 // y 2^n in two exact steps, so that a denormal result is rounded once, at the end.
 template <class V>
 XACT_INLINE V scale_pow2(V y, V n) noexcept
 {
-    using T = scalar_t<V>;
-    const V k = math::select(n < V(T(0)), V(exp_constants<T>::scale_down), V(T(1)));
+    const V k = detail::pow2_second_step(n);
     return (y * math::pow2i(n - k)) * math::pow2i(k);
 }
 
