@@ -140,6 +140,28 @@ if __name__ == '__main__':
     emit_root("gelu_tanh'", gelu_tanh_prime, -0.75, -0.75, 0.45, {'float': 10, 'double': 18})
 
 
+def exp_precise_table():
+    """exp_split_precise (include/xact/math/exp.hpp): ln2/64 = c1 + c2 + c3 with c1 rounded to
+    36 significant bits (N c1 exact for |N| < 2^17), and 2^(j/64), j = -32..31, as hi + lo."""
+    with mp.workdps(100):
+        l = mp.log(2) / 64
+        e = int(mp.floor(mp.log(l, 2)))
+        c1 = mp.nint(l * mp.mpf(2) ** (35 - e)) / mp.mpf(2) ** (35 - e)
+        c2 = float(l - c1)
+        c3 = float(l - c1 - mp.mpf(c2))
+        print(f'// exp_split_precise: inv_ln2_64 {float(64 / mp.log(2)).hex()} c1 {float(c1).hex()} '
+              f'c2 {c2.hex()} c3 {c3.hex()}')
+        hi, lo = [], []
+        for j in range(-32, 32):
+            v = mp.mpf(2) ** (mp.mpf(j) / 64)
+            hi.append(float(v))
+            lo.append(float(v - mp.mpf(hi[-1])))
+        for name, t in (('hi', hi), ('lo', lo)):
+            print(f'// 2^(j/64) {name}:')
+            for i in range(0, 64, 4):
+                print('    ' + ', '.join(x.hex() for x in t[i:i + 4]) + ',')
+
+
 if __name__ == '__main__':
     # The float kernels computed in double (math/widen.hpp): e^r = 1 + r + r^2 q(r) to about
     # 2^-32 relative is far below a float ULP, so a short q suffices.
@@ -149,3 +171,7 @@ if __name__ == '__main__':
     print(f'// exp q(r) for float kernels in double, degree 5, max rel err of 1 + r + r^2 q '
           f'{mp.nstr(err, 3)}')
     print('{' + ', '.join(literal(v, 'double') for v in c) + '}')
+
+
+if __name__ == '__main__':
+    exp_precise_table()

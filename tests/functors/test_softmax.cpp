@@ -254,6 +254,64 @@ TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[sof
         CHECK(ulp_error(y[i], ref[i]) <= 4);
 }
 
+// Entries of every magnitude up to 2^(emax - 10), both signs, with dy = x or dy independent and
+// as large (the sums stay finite; without FMA, products of such entries take math::two_prod's
+// scaled split), and ordinary x with such dy. A huge x_i - m has a huge exact low word too
+// (x - m for x = -2.7e68, m = 2.9e207 has lo = -2.7e68): it once reached the products as if it
+// were small, and overflowed (-inf where dx = -2.7e68, from the fuzzer) or gave a softmax of
+// -2^-523 where the exact one underflows to 0. With ordinary x and huge dy, y_i (dy_i - s) once
+// overflowed in the first of the two steps of its scaling by 2^n_i (also from the fuzzer).
+// Every result is finite; forward and log_softmax backward within 4 ULP (the mixed bound where
+// log_softmax backward cancels); softmax backward within 4 eps of its scale plus the denormal
+// level of dy's size (e^(x - m) below T's range is clamped, not 0).
+TEMPLATE_TEST_CASE("softmax and log_softmax of huge-magnitude entries", "[softmax]", float, double)
+{
+    using T = TestType;
+    using L = std::numeric_limits<T>;
+    const real eps = L::epsilon(), dmin = L::denorm_min();
+    const real cancel = std::is_same_v<T, float> ? 0x1p-20L : 0x1p-8L;
+    std::mt19937 rng(68);
+    std::uniform_real_distribution<double> unit(0, 1);
+    const auto huge = [&] {
+        return T((unit(rng) < 0.5 ? -1 : 1) * std::ldexp(1 + unit(rng), int((L::max_exponent - 10) * unit(rng))));
+    };
+    for (std::size_t n : {2, 5, 17, 125}) {
+        for (int rep = 0; rep < 8; ++rep) {
+            std::vector<T> x(n), dy(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                x[i] = rep % 4 < 2 ? huge() : T(-10 + 20 * unit(rng));
+                dy[i] = rep % 2 ? huge() : x[i];
+            }
+            std::vector<T> y(n), ly(n), dx(n), ldx(n);
+            xact::forward(xact::softmax{}, x.data(), y.data(), n, 1);
+            xact::forward(xact::log_softmax{}, x.data(), ly.data(), n, 1);
+            xact::backward(xact::softmax{}, x.data(), dy.data(), dx.data(), n, 1);
+            xact::backward(xact::log_softmax{}, x.data(), dy.data(), ldx.data(), n, 1);
+            const std::vector<real> xr(x.begin(), x.end()), dyr(dy.begin(), dy.end());
+            const auto ref = xact_ref::softmax(xr), lref = xact_ref::log_softmax(xr);
+            const auto vjp = xact_ref::softmax_vjp(xr, dyr), lvjp = xact_ref::log_softmax_vjp(xr, dyr);
+            const auto scale = xact_ref::softmax_vjp_scale(xr, dyr), lscale = xact_ref::log_softmax_vjp_scale(xr, dyr);
+            real dy_abs = 0;
+            for (real g : dyr)
+                dy_abs += std::fabs(g);
+            for (std::size_t i = 0; i < n; ++i) {
+                INFO("n = " << n << ", rep = " << rep << ", i = " << i << ", x_i = " << x[i] << ", dy_i = " << dy[i]);
+                REQUIRE(std::isfinite(y[i]));
+                REQUIRE(std::isfinite(ly[i]));
+                REQUIRE(std::isfinite(dx[i]));
+                REQUIRE(std::isfinite(ldx[i]));
+                CHECK(ulp_error(y[i], ref[i]) <= 4);
+                CHECK(ulp_error(ly[i], lref[i]) <= 4);
+                CHECK(std::fabs(dx[i] - vjp[i]) <= 4 * eps * scale[i] + dmin * (std::fabs(dyr[i]) + dy_abs));
+                if (std::fabs(lvjp[i]) <= cancel * lscale[i])
+                    CHECK(std::fabs(ldx[i] - lvjp[i]) <= 4 * eps * lscale[i]);
+                else
+                    CHECK(ulp_error(ldx[i], lvjp[i]) <= 4);
+            }
+        }
+    }
+}
+
 TEMPLATE_TEST_CASE("softmax properties", "[softmax]", float, double)
 {
     using T = TestType;

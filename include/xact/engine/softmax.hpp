@@ -11,6 +11,9 @@
 //   softmax backward      dx_i = y_i (dy_i - s), s = <dy, y> = (sum dy_j e_j) / S: the dot
 //                         product compensated (two_prod + two_sum), s and dy_i - s double words.
 //   log_softmax backward  dx_i = dy_i - e_i (sum dy) / S, the product a double word.
+// The backward passes in double take e_i (and S) from math::exp_split_precise, 2^-76 relative
+// instead of exp_split's 2^-56: where dx_i cancels by up to 2^20 that error comes through
+// magnified as much, and 4 ULP there needs about 2^-73. (Float data is computed in double.)
 // Reductions run per SIMD lane in a fixed order and are combined in a fixed order: a vector's
 // results depend on its length but not on alignment, and body and tail lanes compute alike.
 #pragma once
@@ -175,8 +178,7 @@ XACT_INLINE shifted_exp<T> exp_shifted(batch<T> x, batch<T> m) noexcept
 template <class T>
 XACT_INLINE dword<T> scale_pow2(dword<T> v, batch<T> n) noexcept
 {
-    const batch<T> k = xsimd::select(n < batch<T>(T(0)), batch<T>(math::detail::exp_constants<T>::scale_down),
-                                     batch<T>(T(1)));
+    const batch<T> k = math::detail::pow2_second_step(n);
     const batch<T> a = math::pow2i(n - k), b = math::pow2i(k);
     return {(v.hi * a) * b, (v.lo * a) * b};
 }
@@ -186,15 +188,34 @@ XACT_INLINE dword<T> scale_pow2(dword<T> v, batch<T> n) noexcept
 template <class T>
 inline constexpr T sum_limit = std::is_same_v<T, float> ? T(-104) : T(-746);
 
-// e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf).
-template <class T>
+// e^(x - m) for the backward passes in double, to about 2^-76 relative (math::exp_split_precise):
+// where dx_i cancels by up to 2^20, the error of e_i (and of S, a sum of them) reaches dx_i
+// magnified that much, and exp_split's 2^-56 would cost up to 2^17 ULP.
+XACT_INLINE shifted_exp<double> exp_shifted_precise(batch<double> x, batch<double> m) noexcept
+{
+    const auto e = math::exp_split_precise(exact_difference(x, m));
+    return {e.m, e.n};
+}
+
+// e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf); Precise: by
+// exp_shifted_precise (T = double).
+template <class T, bool Precise = false>
 XACT_INLINE dword<T> exp_term(batch<T> x, batch<T> m) noexcept
 {
     const auto d = exact_difference(x, m);
-    const auto e = math::exp_split(d);
-    const auto mant = e.m();
+    dword<T> mant;
+    batch<T> n;
+    if constexpr (Precise) {
+        const auto e = math::exp_split_precise(d);
+        mant = e.m;
+        n = e.n;
+    } else {
+        const auto e = math::exp_split(d);
+        mant = e.m();
+        n = e.n;
+    }
     const batch<T> zero(T(0));
-    const auto v = scale_pow2(mant, e.n);
+    const auto v = scale_pow2(mant, n);
     const auto drop = d.hi < batch<T>(sum_limit<T>);
     return {xsimd::select(drop, zero, v.hi), xsimd::select(drop, zero, v.lo)};
 }
@@ -317,7 +338,7 @@ std::pair<math::double_word<W>, math::double_word<W>> sum_exp_and(const T* x, co
             a.s.add(e);
             a.g.add(decltype(with_dot)::value ? b[1] * e : b[1]);
         } else {
-            const auto e = detail::exp_term(b[0], mb);
+            const auto e = detail::exp_term<W, true>(b[0], mb);
             a.s.add(e);
             if constexpr (decltype(with_dot)::value) {
                 const auto p = math::two_prod(b[1], e.hi);
@@ -454,11 +475,11 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
                 [&](batch<W> v, batch<W> g) { return math::fma(math::neg(math::exp(v - md)), ch, g); }, n, {x, dy},
                 dx);
         } else {
-            // dy_i - (e_i c) 2^n_i, the product a double word
+            // dy_i - (e_i c) 2^n_i, the product a double word, e_i (and S) to about 2^-76
             const auto cw = detail::splat<T>(c);
             transform<T, 2>(
                 [&](batch<T> v, batch<T> g) {
-                    const auto e = detail::exp_shifted(v, mb);
+                    const auto e = detail::exp_shifted_precise(v, mb);
                     return detail::minus(g, detail::scale_pow2(detail::mul(e.mantissa, cw), e.n));
                 },
                 n, in, {dx, 1});

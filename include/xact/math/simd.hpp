@@ -217,14 +217,24 @@ XACT_INLINE double_word<V> two_prod(V a, V b) noexcept
     if constexpr (has_fused_fma) {
         return {hi, math::fma(a, b, math::neg(hi))};
     } else {
-        // Dekker's split, for builds without hardware FMA.
+        // Dekker's split, for builds without hardware FMA. split * a overflows for |a| above
+        // 2^(emax - s - 1) (2^996 for double): such an operand is scaled by 2^-(s + 1) first
+        // (exact), the error term computed for the scaled product and scaled back (exact: with
+        // one operand that large the scaled product stays far above the denormals).
         using T = scalar_t<V>;
-        constexpr int s = (std::numeric_limits<T>::digits + 1) / 2;
+        using L = std::numeric_limits<T>;
+        constexpr int s = (L::digits + 1) / 2;
         const V split(T((bits_t<T>(1) << s) + 1));
-        const V ca = split * a, cb = split * b;
-        const V ah = ca - (ca - a), al = a - ah;
-        const V bh = cb - (cb - b), bl = b - bh;
-        return {hi, ((ah * bh - hi) + ah * bl + al * bh) + al * bl};
+        const V big(std::ldexp(T(1), L::max_exponent - s - 2)), one(T(1));
+        const auto a_big = math::abs(a) > big, b_big = math::abs(b) > big;
+        const V down(std::ldexp(T(1), -(s + 1))), up(std::ldexp(T(1), s + 1));
+        const V as = a * math::select(a_big, down, one), bs = b * math::select(b_big, down, one);
+        const V hs = as * bs;
+        const V ca = split * as, cb = split * bs;
+        const V ah = ca - (ca - as), al = as - ah;
+        const V bh = cb - (cb - bs), bl = bs - bh;
+        const V lo = ((ah * bh - hs) + ah * bl + al * bh) + al * bl;
+        return {hi, lo * math::select(a_big, up, one) * math::select(b_big, up, one)};
     }
 }
 
