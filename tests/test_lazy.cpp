@@ -194,6 +194,8 @@ void check_expressions(const F& f)
         check_unary<true>(name + ": W X + b (matrices)", f, (W * X).colwise() + b.matrix());
         const matrix_rm<T> Wr = W, Xr = X;
         check_unary<true>(name + ": W X + b (row-major)", f, (Wr * Xr).array().colwise() + b);
+        const auto c = values<vec<T>>(n, 1, seed++);
+        check_unary<true>(name + ": W X + c per row", f, (W * X).array().rowwise() + c.transpose());
         const auto dy = values<array_cm<T>>(m, n, seed++);
         check_backward(name + ": W X + b", f, (W * X).array() + b.replicate(1, n), dy);
     }
@@ -239,6 +241,12 @@ TEMPLATE_TEST_CASE("lazy expressions are vectorized", "[lazy]", float, double)
     const vec<T> a = vec<T>::Zero(8), b = vec<T>::Zero(8);
     using expr = decltype(xact::lazy(xact::gelu{}, a + b));
     STATIC_REQUIRE((Eigen::internal::evaluator<expr>::Flags & Eigen::PacketAccessBit) != 0);
+    // Eigen gives a Replicate (a column added to every column) no packet access; lazy gathers
+    // its coefficients into packets.
+    const array_cm<T> m = array_cm<T>::Zero(8, 3);
+    using bias_expr = decltype(xact::lazy(xact::gelu{}, m.colwise() + a));
+    STATIC_REQUIRE((Eigen::internal::evaluator<decltype(m.colwise() + a)>::Flags & Eigen::PacketAccessBit) == 0);
+    STATIC_REQUIRE((Eigen::internal::evaluator<bias_expr>::Flags & Eigen::PacketAccessBit) != 0);
     using backward_expr = decltype(xact::lazy_backward(xact::gelu{}, a, b));
     STATIC_REQUIRE((Eigen::internal::evaluator<backward_expr>::Flags & Eigen::PacketAccessBit) != 0);
 #if defined(__x86_64__) || defined(__aarch64__)

@@ -189,4 +189,62 @@ struct functor_traits<xact::engine::eigen_binary_op<K>> {
     enum { Cost = xact::engine::kernel_cost<K>::value, PacketAccess = 1 };
 };
 
+// The evaluator of lazy(f, x) is Eigen's, but for one thing: it always offers packets. Where x
+// has none (Eigen 3.4 gives a Replicate, hence `m.colwise() + b`, no packet access), its
+// coefficients are gathered into a packet, so the activation still runs one batch per packet
+// instead of one batch per coefficient.
+template <class K, class ArgType>
+struct unary_evaluator<CwiseUnaryOp<xact::engine::eigen_unary_op<K>, ArgType>, IndexBased>
+    : evaluator_base<CwiseUnaryOp<xact::engine::eigen_unary_op<K>, ArgType>> {
+    using op = xact::engine::eigen_unary_op<K>;
+    using XprType = CwiseUnaryOp<op, ArgType>;
+    using CoeffReturnType = typename XprType::CoeffReturnType;
+    using Scalar = typename XprType::Scalar;
+
+    enum {
+        ArgFlags = evaluator<ArgType>::Flags,
+        CoeffReadCost = int(evaluator<ArgType>::CoeffReadCost) + int(functor_traits<op>::Cost),
+        Flags = (ArgFlags & (HereditaryBits | LinearAccessBit)) | PacketAccessBit,
+        Alignment = evaluator<ArgType>::Alignment
+    };
+
+    explicit unary_evaluator(const XprType& xpr) : m_op(xpr.functor()), m_arg(xpr.nestedExpression()) {}
+
+    CoeffReturnType coeff(Index row, Index col) const { return m_op(m_arg.coeff(row, col)); }
+    CoeffReturnType coeff(Index index) const { return m_op(m_arg.coeff(index)); }
+
+    template <int LoadMode, typename PacketType>
+    PacketType packet(Index row, Index col) const
+    {
+        if constexpr ((ArgFlags & PacketAccessBit) != 0) {
+            return m_op.packetOp(m_arg.template packet<LoadMode, PacketType>(row, col));
+        } else {
+            // A packet runs along the inner dimension of this expression's storage order.
+            constexpr int n = unpacket_traits<PacketType>::size;
+            alignas(64) Scalar x[n];
+            for (int i = 0; i < n; ++i)
+                x[i] = (Flags & RowMajorBit) != 0 ? m_arg.coeff(row, col + i) : m_arg.coeff(row + i, col);
+            return m_op.packetOp(ploadu<PacketType>(x));
+        }
+    }
+
+    template <int LoadMode, typename PacketType>
+    PacketType packet(Index index) const
+    {
+        if constexpr ((ArgFlags & PacketAccessBit) != 0) {
+            return m_op.packetOp(m_arg.template packet<LoadMode, PacketType>(index));
+        } else {
+            constexpr int n = unpacket_traits<PacketType>::size;
+            alignas(64) Scalar x[n];
+            for (int i = 0; i < n; ++i)
+                x[i] = m_arg.coeff(index + i);
+            return m_op.packetOp(ploadu<PacketType>(x));
+        }
+    }
+
+private:
+    op m_op;
+    evaluator<ArgType> m_arg;
+};
+
 } // namespace Eigen::internal
