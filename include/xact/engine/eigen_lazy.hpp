@@ -2,7 +2,8 @@
 // coefficient, packetOp for a packet) that evaluate an activation inside an Eigen expression.
 // Every element, whether Eigen hands it over in a packet or alone, goes through the same batch
 // kernel as the eager loop (engine/loop.hpp) on xsimd's default architecture, so a lazy result
-// is bit-identical to xact::forward on the materialised input.
+// is bit-identical to xact::forward on the materialised input. The evaluator of the unary
+// node also offers packets where its input has none, gathering coefficients.
 #pragma once
 
 #include <cstddef>
