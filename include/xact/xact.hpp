@@ -29,4 +29,5 @@
 #include "functors/tanh.hpp"
 
 #include "glu.hpp"
+#include "lazy.hpp"
 #include "operations.hpp"
