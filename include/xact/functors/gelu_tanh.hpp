@@ -49,7 +49,7 @@ struct gelu_tanh {
             const V r = math::in_double(x, [](auto xd) {
                 using W = decltype(xd);
                 const W z = wide_argument(xd);
-                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W y = math::select(z < W(0.0), xd * e, xd) / (W(1.0) + e);
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
@@ -75,7 +75,7 @@ struct gelu_tanh {
                 const W x2 = xd * xd;
                 const W z = wide_argument(xd);
                 const W w = (W(double(sqrt_8_over_pi)) * xd) * math::fma(W(double(3 * k)), x2, W(1.0));
-                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
                 const W g = math::select(z < W(0.0), e * (d + w), math::fma(w, e, d)) / (d * d);
                 return math::select(z < W(-wide_limit), W(0.0), math::select(z > W(wide_limit), W(1.0), g));

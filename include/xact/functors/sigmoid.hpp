@@ -27,7 +27,7 @@ struct sigmoid {
             // float: e/(1+e) (x < 0) or 1/(1+e), e = e^-|x|, in double (math/widen.hpp)
             const V r = math::in_double(x, [](auto xd) {
                 using W = decltype(xd);
-                const W e = math::wide_exp(xsimd::max(xd | W(-0.0), W(double(wide_limit))));
+                const W e = math::wide_exp_neg_abs(xd, -double(wide_limit));
                 return math::select(xd < W(0.0), e, W(1.0)) / (W(1.0) + e);
             });
             return math::keep_nan(x, r);

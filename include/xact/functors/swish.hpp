@@ -41,7 +41,7 @@ struct swish {
             const V r = math::in_double(x, [b](auto xd) {
                 using W = decltype(xd);
                 const W z = wide_argument(xd, b);
-                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W y = math::select(z < W(0.0), xd * e, xd) / (W(1.0) + e);
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
@@ -68,7 +68,7 @@ struct swish {
             const V r = math::in_double(x, [b](auto xd) {
                 using W = decltype(xd);
                 const W z = wide_argument(xd, b);
-                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
                 const W g = math::select(z < W(0.0), e * (d + z), math::fma(z, e, d)) / (d * d);
                 return math::select(z < W(-wide_limit), W(0.0), math::select(z > W(wide_limit), W(1.0), g));
@@ -95,7 +95,7 @@ struct swish {
             const V r = math::in_double(x, [b](auto xd) {
                 using W = decltype(xd);
                 const W z = wide_argument(xd, b);
-                const W e = math::wide_exp(xsimd::max(z | W(-0.0), W(-wide_limit)));
+                const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
                 const W g = (xd * xd) * (e / (d * d));
                 return math::select(math::abs(z) > W(wide_limit), W(0.0), g);

@@ -157,6 +157,14 @@ XACT_INLINE V wide_exp(V x) noexcept
     return detail::wide_scale(e, t);
 }
 
+// e^-|z| with -|z| clamped at -limit (limit <= 700): the sign-split exponential of the
+// logistic kernels (sigmoid, swish, gelu_tanh), whose callers select the saturated result below.
+template <class V>
+XACT_INLINE V wide_exp_neg_abs(V z, double limit) noexcept
+{
+    return wide_exp(xsimd::max(z | V(-0.0), V(-limit)));
+}
+
 // e^x - 1 for a double x in [-700, 700], to about 2^-32 relative, near 0 too (for |x| below
 // ln2/2 it is the polynomial r + r^2 q(r) itself, r = x).
 template <class V>
