@@ -164,6 +164,18 @@ XACT_INLINE exp_parts<V> exp_split(V x) noexcept
     return {{hi, lo}, n};
 }
 
+namespace detail {
+
+// x.lo where x.hi lies in [exp_lo, exp_hi], else 0 (see exp_split of a double word).
+template <class V>
+XACT_INLINE V low_in_range(const double_word<V>& x) noexcept
+{
+    using C = exp_constants<scalar_t<V>>;
+    return math::select((x.hi >= V(C::exp_lo)) & (x.hi <= V(C::exp_hi)), x.lo, V(scalar_t<V>(0)));
+}
+
+} // namespace detail
+
 // e^(hi + lo) for a double-word argument: e^hi (1 + lo), lo folded into p. lo is dropped where
 // hi lies outside [exp_lo, exp_hi]: there hi is clamped, and the low word of a huge hi is huge
 // itself (x - m for x = -2.7e68, m = 2.9e207 has lo = -2.7e68), so that folding it in would
@@ -171,9 +183,8 @@ XACT_INLINE exp_parts<V> exp_split(V x) noexcept
 template <class V>
 XACT_INLINE exp_parts<V> exp_split(double_word<V> x) noexcept
 {
-    using C = detail::exp_constants<scalar_t<V>>;
     exp_parts<V> e = math::exp_split(x.hi);
-    const V lo = math::select((x.hi >= V(C::exp_lo)) & (x.hi <= V(C::exp_hi)), x.lo, V(scalar_t<V>(0)));
+    const V lo = detail::low_in_range(x);
     // (1 + p)(1 + lo) - 1 = p + lo (1 + p)
     e.p.lo = e.p.lo + math::fma(lo, e.p.hi, lo);
     return e;
@@ -278,7 +289,7 @@ XACT_INLINE exp_precise_parts<V> exp_split_precise(double_word<V> x) noexcept
     using C = detail::exp_constants<double>;
     using P = detail::exp_precise_constants;
     const V xh = math::clamp(x.hi, V(C::exp_lo), V(C::exp_hi));
-    const V xl = math::select((x.hi >= V(C::exp_lo)) & (x.hi <= V(C::exp_hi)), x.lo, V(0.0));
+    const V xl = detail::low_in_range(x);
     const V big_n = math::round_nearest(xh * V(P::inv_ln2_64)); // 64 n + j
     const V n = math::round_nearest((big_n + V(0.5)) * V(1.0 / 64)); // j = 64 n + j - 64 n in [-32, 31]
     const V j = math::fma(n, V(-64.0), big_n);
