@@ -405,7 +405,7 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
             n, {strided<const T>{x, 1}}, {y, 1});
     } else {
         const auto st = detail::splat<T>(total);
-        const batch<T> inv = batch<T>(T(1)) / st.hi;
+        const batch<T> inv = math::div(batch<T>(T(1)), st.hi);
         transform<T, 1>(
             [&](batch<T> v) {
                 const auto e = detail::exp_shifted(v, mb);
@@ -491,7 +491,7 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
             return detail::splat<T>({hi, static_cast<T>((v.hi - static_cast<W>(hi)) + v.lo)});
         };
         const auto st = narrow(sums.first), sw = narrow(c);
-        const batch<T> inv = batch<T>(T(1)) / st.hi;
+        const batch<T> inv = math::div(batch<T>(T(1)), st.hi);
         transform<T, 2>(
             [&](batch<T> v, batch<T> g) {
                 const auto e = detail::exp_shifted(v, mb);

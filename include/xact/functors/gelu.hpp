@@ -86,9 +86,9 @@ struct gelu {
         const V inner = math::splat<V>(0.5) + xw.hi + xw.lo;
         // outside: D = E (H/|x| - |x|/sqrt(2 pi)): gelu' = D (x < 0), 1 - D (x > 0)
         const auto t = tail(x);
-        const V q = t.h.hi / t.ax;
+        const V q = math::div(t.h.hi, t.ax);
         const auto qx = math::two_prod(q, t.ax);
-        const V q_lo = (((t.h.hi - qx.hi) - qx.lo) + t.h.lo) / t.ax;
+        const V q_lo = math::div(((t.h.hi - qx.hi) - qx.lo) + t.h.lo, t.ax);
         constexpr math::split_constant<T> c(0.39894228040143267793994605993438187L);
         const auto cx = math::two_prod(t.ax, V(c.hi));
         const math::double_word<V> k = math::add(math::double_word<V>{q, q_lo},

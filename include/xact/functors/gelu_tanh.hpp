@@ -50,7 +50,7 @@ struct gelu_tanh {
                 using W = decltype(xd);
                 const W z = wide_argument(xd);
                 const W e = math::wide_exp_neg_abs(z, wide_limit);
-                const W y = math::select(z < W(0.0), xd * e, xd) / (W(1.0) + e);
+                const W y = math::div(math::select(z < W(0.0), xd * e, xd), W(1.0) + e);
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
             // the result has x's sign, zeros included
@@ -77,7 +77,7 @@ struct gelu_tanh {
                 const W w = (W(double(sqrt_8_over_pi)) * xd) * math::fma(W(double(3 * k)), x2, W(1.0));
                 const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
-                const W g = math::select(z < W(0.0), e * (d + w), math::fma(w, e, d)) / (d * d);
+                const W g = math::div(math::select(z < W(0.0), e * (d + w), math::fma(w, e, d)), d * d);
                 return math::select(z < W(-wide_limit), W(0.0), math::select(z > W(wide_limit), W(1.0), g));
             });
             return math::keep_nan(x, r);

@@ -68,7 +68,7 @@ struct mish {
         // x > 1: x (1 - w), w = 2v^2 / D (w <= 0.14: its rounding hardly shows).
         const V v = e.u.hi + e.u.lo; // e^-x
         const V vv2 = math::splat<V>(2) * (v * v);
-        const V w = vv2 / ((one + (v + v)) + vv2);
+        const V w = math::div(vv2, (one + (v + v)) + vv2);
         const V right_value = math::select(x > math::splat<V>(64), x, math::fma(math::neg(x), w, x));
 
         // Below exp's range e^x is 0 to every precision: the limit -0.
@@ -103,7 +103,7 @@ struct mish {
         const V v = e.u.hi + e.u.lo; // e^-x
         const V vv2 = two * (v * v);
         const V dd = (one + (v + v)) + vv2;
-        const V c = (vv2 / dd) * ((two * x) * (one + v) / dd - one);
+        const V c = math::div(vv2, dd) * (math::div((two * x) * (one + v), dd) - one);
         const V right_value = math::select(x > math::splat<V>(64), one, one + c);
 
         const V below = math::select(x < math::exp_range_low<V>(), math::splat<V>(-0.0), left);

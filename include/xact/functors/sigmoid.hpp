@@ -28,7 +28,7 @@ struct sigmoid {
             const V r = math::in_double(x, [](auto xd) {
                 using W = decltype(xd);
                 const W e = math::wide_exp_neg_abs(xd, -double(wide_limit));
-                return math::select(xd < W(0.0), e, W(1.0)) / (W(1.0) + e);
+                return math::div(math::select(xd < W(0.0), e, W(1.0)), W(1.0) + e);
             });
             return math::keep_nan(x, r);
         } else {
@@ -48,7 +48,7 @@ struct sigmoid {
                 using W = decltype(ad);
                 const W e = math::wide_exp(ad);
                 const W d = W(1.0) + e;
-                return e / (d * d);
+                return math::div(e, d * d);
             });
             return math::keep_nan(x, r);
         } else {

@@ -101,7 +101,7 @@ struct softplus {
         const V p = math::select(far, zero, math::pow2i(math::select(far, lim, e.n)));
         const V t = m.hi * p;
         auto l = math::log1p_unit_split(t);
-        l.lo = l.lo + (m.lo * p) / (one + t); // log1p(t + dt) = log1p(t) + dt/(1 + t)
+        l.lo = l.lo + math::div(m.lo * p, one + t); // log1p(t + dt) = log1p(t) + dt/(1 + t)
         const V near = math::scale(math::select(positive, math::add(z, l), l), c);
         const V tail = math::detail::scale_pow2(math::scale(m, c), e.n);
         // z beyond 1e18 (z.lo is 0 there): log1p(t) is below z's last place

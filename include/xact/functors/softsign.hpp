@@ -66,7 +66,7 @@ private:
     {
         const V one = math::splat<V>(1);
         const auto d = math::two_sum(one, a);
-        const V q = one / d.hi;
+        const V q = math::div(one, d.hi);
         // rest = 1 - q d.hi exactly, then 1/(d.hi + d.lo) = q (1 + rest - q d.lo) to second order.
         V rest;
         if constexpr (math::has_fused_fma) {

@@ -42,7 +42,7 @@ struct swish {
                 using W = decltype(xd);
                 const W z = wide_argument(xd, b);
                 const W e = math::wide_exp_neg_abs(z, wide_limit);
-                const W y = math::select(z < W(0.0), xd * e, xd) / (W(1.0) + e);
+                const W y = math::div(math::select(z < W(0.0), xd * e, xd), W(1.0) + e);
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
             // the result has x's sign (sigma > 0), zeros included
@@ -70,7 +70,7 @@ struct swish {
                 const W z = wide_argument(xd, b);
                 const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
-                const W g = math::select(z < W(0.0), e * (d + z), math::fma(z, e, d)) / (d * d);
+                const W g = math::div(math::select(z < W(0.0), e * (d + z), math::fma(z, e, d)), d * d);
                 return math::select(z < W(-wide_limit), W(0.0), math::select(z > W(wide_limit), W(1.0), g));
             });
             return math::keep_nan(x, r);
@@ -97,7 +97,7 @@ struct swish {
                 const W z = wide_argument(xd, b);
                 const W e = math::wide_exp_neg_abs(z, wide_limit);
                 const W d = W(1.0) + e;
-                const W g = (xd * xd) * (e / (d * d));
+                const W g = (xd * xd) * math::div(e, d * d);
                 return math::select(math::abs(z) > W(wide_limit), W(0.0), g);
             });
             return math::keep_nan(x, r);

@@ -30,7 +30,7 @@ struct tanh {
             const V r = math::in_double(a, [](auto ad) {
                 using W = decltype(ad);
                 const W m = math::wide_expm1(ad + ad);
-                return m / (m + W(2.0));
+                return math::div(m, m + W(2.0));
             });
             return math::keep_nan(x, math::copysign(r, x));
         }
@@ -53,7 +53,7 @@ struct tanh {
                 using W = decltype(ad);
                 const W e4 = math::wide_exp(math::fma(ad, W(2.0), W(1.3862943611198906)));
                 const W d = math::fma(e4, W(0.25), W(1.0));
-                return e4 / (d * d);
+                return math::div(e4, d * d);
             });
             return math::keep_nan(x, r);
         }

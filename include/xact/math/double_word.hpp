@@ -75,7 +75,7 @@ XACT_INLINE double_word<V> square(double_word<V> a) noexcept
 template <class V>
 XACT_INLINE V quotient(double_word<V> n, double_word<V> d) noexcept
 {
-    const V inv = V(scalar_t<V>(1)) / d.hi;
+    const V inv = math::div(V(scalar_t<V>(1)), d.hi);
     const V q = n.hi * inv;
     const auto qd = math::two_prod(q, d.hi);
     const V r = ((n.hi - qd.hi) - qd.lo) + math::fma(math::neg(q), d.lo, n.lo);

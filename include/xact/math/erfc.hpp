@@ -111,7 +111,7 @@ XACT_INLINE double_word<V> erfc_scaled_h(V ax) noexcept
     const auto near = a4.hi < sixteen;
     // t = 4a - (3 + 2k) is exact (Sterbenz); the far piece uses t = 32/a^2 - 1 = 64/x^2 - 1.
     const V t_near = a4.hi - (V(T(3)) + V(T(2)) * piece);
-    const V t = math::select(near, t_near, V(T(64)) / (ax * ax) - V(T(1)));
+    const V t = math::select(near, t_near, math::div(V(T(64)), ax * ax) - V(T(1)));
     const V t_lo = math::select(near, a4_lo, V(T(0)));
     constexpr std::size_t n = sizeof(C::c) / sizeof(C::c[0]);
     V r = detail::piece_coefficient(C::c[n - 1], piece);

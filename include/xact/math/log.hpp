@@ -52,7 +52,7 @@ XACT_INLINE double_word<V> log1p_unit_split(V t) noexcept
     const V f = math::select(upper, math::fma(t, V(T(0.5)), V(T(-0.5))), t); // exact
     const V k_hi = math::select(upper, V(C::ln2_hi), V(T(0)));
     const V k_lo = math::select(upper, V(C::ln2_lo), V(T(0)));
-    const V s = f / (V(T(2)) + f);
+    const V s = math::div(f, V(T(2)) + f);
     const V z = s * s;
     const V r = z * math::horner(z, C::p);
     // k ln2_hi + f exactly as hi + lo (|ln2| > |f| where k = 1; hi = f, lo = 0 where k = 0).

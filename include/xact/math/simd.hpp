@@ -74,6 +74,30 @@ XACT_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::bat
     }
 }
 
+// --- division -------------------------------------------------------------------------------
+// xsimd 8.1 divides float batches on NEON by a reciprocal estimate and two Newton steps, which
+// is not the correctly rounded quotient (1 ULP off for some inputs), so every kernel division
+// goes through div: the IEEE division instruction on each target, and the same bits in every lane
+// as in the scalar path.
+template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+XACT_INLINE T div(T a, T b) noexcept
+{
+    return a / b;
+}
+
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> div(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b) noexcept
+{
+#if XSIMD_WITH_NEON64
+    if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::neon64, A>)
+        return vdivq_f32(a, b);
+    else
+#endif
+    {
+        return a / b;
+    }
+}
+
 template <class V>
 inline constexpr bool is_scalar_v = std::is_floating_point_v<V>;
 
