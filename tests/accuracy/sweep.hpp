@@ -13,14 +13,15 @@
 //
 // Two tiers of reference. Fast: tests/support/reference.hpp (long double, independent of xact,
 // ~2^-60 relative, so its own error is below 2^-7 ULP of double). Exact: mpfr_reference.hpp at
-// 128+ bits. A point goes to MPFR when its fast-tier error exceeds `margin` (0.75 ULP: so every
-// count of results > 1 ULP and every maximum above 0.75 is MPFR's), when it lies within 1/8 of
-// a root of f' (derivative and backward: where the long-double series is used and the mixed
-// metric applies), or always with `all_mpfr`. The double sample uses the two tiers too: the
-// fast tier's error (2^-7 ULP of double at most; tests/reference checks it against mpmath and
-// test_mpfr_reference.cpp against MPFR) cannot lift a point from below 0.75 ULP above 1, and
-// MPFR on every point costs 10-100 us per erfc, too slow for 10^6 doubles in CI. Each row's maximum is then
-// re-evaluated with MPFR if a fast-tier point holds it, so every reported maximum is MPFR's.
+// 128+ bits. The fast tier's own error is below `fast_tier_slack` (2^-20 ULP of float, 2^-6 of
+// double; tests/reference checks it against mpmath, test_mpfr_reference.cpp against MPFR), so
+// it settles every result whose error is farther than that from 1 ULP and below the bound less
+// that: the count of results > 1 ULP and every pass/fail are then exact. MPFR decides the rest
+// (within the slack of 1 ULP or of the bound, or above it), every point within 1/8 of a root
+// of f' (derivative and backward: where the long-double series is used and the mixed metric
+// applies), and every point with `all_mpfr`. MPFR on every point costs 10-100 us per erfc: too
+// slow for 2^32 floats, or for 10^6 doubles in CI. Each row's maximum is then re-evaluated with
+// MPFR if a fast-tier point holds it, so every reported maximum is MPFR's.
 #pragma once
 
 #include <mpfr.h>
@@ -29,6 +30,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -115,6 +117,37 @@ bool special_error(T got, bool exact_nan, bool exact_inf, real exact_abs, int ex
     return false;
 }
 
+// frexp's exponent of a finite nonzero long double, and 2^k: the exhaustive sweep measures
+// 4 x 10^10 results, and the libm calls were half of the cheap functions' time. On x87's
+// 80-bit format the biased exponent is bits 64..78; elsewhere (or for a denormal) libm.
+inline int frexp_exponent(real a)
+{
+#if defined(__x86_64__) && LDBL_MANT_DIG == 64
+    std::uint16_t sign_exponent = 0;
+    std::memcpy(&sign_exponent, reinterpret_cast<const unsigned char*>(&a) + 8, 2);
+    if ((sign_exponent & 0x7fff) != 0)
+        return (sign_exponent & 0x7fff) - 16382;
+#endif
+    int e = 0;
+    std::frexp(a, &e);
+    return e;
+}
+
+inline real pow2(int k)
+{
+#if defined(__x86_64__) && LDBL_MANT_DIG == 64
+    if (k > -16383 && k < 16384) {
+        real r = 0;
+        const std::uint64_t significand = std::uint64_t(1) << 63;
+        const auto sign_exponent = static_cast<std::uint16_t>(k + 16383);
+        std::memcpy(&r, &significand, 8);
+        std::memcpy(reinterpret_cast<unsigned char*>(&r) + 8, &sign_exponent, 2);
+        return r;
+    }
+#endif
+    return std::ldexp(real(1), k);
+}
+
 } // namespace detail
 
 // scale > 0: the mixed metric, |got - v| / (eps scale); else the ulp metric.
@@ -124,14 +157,30 @@ double error(T got, real exact, real scale = 0)
     double err;
     if (detail::special_error(got, std::isnan(exact), std::isinf(exact), std::fabs(exact), exact < 0 ? -1 : 1, err))
         return err;
+    if constexpr (std::is_same_v<T, float>) {
+        // float in double: rounding the exact value to double moves the error by 2^-29 ULP at
+        // most, far below the fast tier's slack, and avoids x87 arithmetic (half the time of the
+        // cheap functions' sweeps).
+        const double v = static_cast<double>(exact);
+        const double d = std::fabs(static_cast<double>(got) - v);
+        if (scale > 0)
+            return d / (static_cast<double>(scale) * 0x1p-23);
+        std::uint64_t b = 0;
+        std::memcpy(&b, &v, 8);
+        const int biased = static_cast<int>((b >> 52) & 0x7ff); // v is finite here
+        // frexp's exponent is biased - 1022; a double denormal or 0 is far below float's normals
+        const long u = biased == 0 ? format<T>::min_exp - format<T>::p : format<T>::ulp_exponent(biased - 1022);
+        const std::uint64_t scale_bits = static_cast<std::uint64_t>(1023 - u) << 52; // 2^-u, |u| <= 149
+        double inv_ulp = 0;
+        std::memcpy(&inv_ulp, &scale_bits, 8);
+        return d * inv_ulp;
+    }
     const real diff = std::fabs(static_cast<real>(got) - exact);
     if (scale > 0)
-        return static_cast<double>(diff / (scale * std::ldexp(real(1), 1 - format<T>::p)));
-    int e = 0;
-    if (exact != 0)
-        std::frexp(exact, &e);
-    const long u = exact == 0 ? format<T>::min_exp - format<T>::p : format<T>::ulp_exponent(e);
-    return static_cast<double>(std::ldexp(diff, static_cast<int>(-u)));
+        return static_cast<double>(diff / (scale * detail::pow2(1 - format<T>::p)));
+    const long u = exact == 0 ? format<T>::min_exp - format<T>::p
+                              : format<T>::ulp_exponent(detail::frexp_exponent(exact));
+    return static_cast<double>(diff * detail::pow2(static_cast<int>(-u)));
 }
 
 template <class T>
@@ -615,8 +664,7 @@ void run_threads(unsigned n, Work work)
 
 struct sweep_options {
     unsigned threads = 1;
-    bool all_mpfr = false; // every point through MPFR (the double sample)
-    double margin = 0.75;  // fast-tier errors above this go to MPFR
+    bool all_mpfr = false; // every point through MPFR
     std::array<bool, 4> directions{true, true, true, true};
 };
 
@@ -624,6 +672,18 @@ struct sweep_options {
 using function_stats = std::array<stats, 8>;
 
 inline stats& slot(function_stats& s, direction d, metric m) { return s[2 * static_cast<int>(d) + static_cast<int>(m)]; }
+
+// The fast tier's error bound in T's units (see the top of this file), with a margin.
+template <class T>
+inline constexpr double fast_tier_slack = sizeof(T) == 4 ? 0x1p-20 : 0x1p-6;
+
+// Whether the fast tier's error e settles a result: no rounding of the reference can move it
+// across 1 ULP (the count of results > 1 ULP) or across the bound. NaN: no.
+template <class T>
+bool settled_by_fast_tier(double e, double bound)
+{
+    return e <= bound - fast_tier_slack<T> && std::fabs(e - 1) > fast_tier_slack<T>;
+}
 
 template <class T>
 class elementwise_judge {
@@ -637,9 +697,10 @@ public:
     {
         if (!force_mpfr && !opt_.all_mpfr) {
             const bool mixed = scale > 0 && std::isfinite(fast) && std::fabs(fast) <= scale / 1024;
+            const metric m = mixed ? metric::mixed : metric::ulp;
             const double e = error(got, fast, mixed ? scale : 0);
-            if (e <= opt_.margin) {
-                slot(out, d, mixed ? metric::mixed : metric::ulp).add(e, false, x, dy, got, fast);
+            if (settled_by_fast_tier<T>(e, bound_of<T>(fn_, d, m))) {
+                slot(out, d, m).add(e, false, x, dy, got, fast);
                 return;
             }
         }
@@ -806,8 +867,7 @@ std::vector<row> sweep_elementwise(const function_info& fn, const input_source<T
             r.s = s;
             r.bound = bound_of<T>(fn, d, m);
             r.tier = opt.all_mpfr ? "mpfr (every point)"
-                                  : "mpfr (" + std::to_string(s.by_mpfr) + " points); long double below " +
-                                        std::to_string(opt.margin).substr(0, 4) + " ULP";
+                                  : "mpfr (" + std::to_string(s.by_mpfr) + " points); long double elsewhere";
             rows.push_back(std::move(r));
         }
     }

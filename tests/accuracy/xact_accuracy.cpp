@@ -36,8 +36,8 @@ Options:
   --direction D[,D...]       forward derivative backward param (default all)
   --threads N                (default: hardware concurrency)
   --seed S                   seed of --sample (default 1)
-  --all-mpfr                 judge every point with MPFR, not only those above 0.75 ULP (slow:
-                             mpfr_erfc alone takes 10-100 us)
+  --all-mpfr                 judge every point with MPFR, not only those the long-double tier
+                             cannot settle (slow: mpfr_erfc alone takes 10-100 us)
   --markdown | --json        output format (default markdown)
   --check                    exit status 1 if any bound is exceeded
 )";
@@ -238,9 +238,11 @@ const char* const method_text =
     "arrays, so it is the per-element partial dy * df/dparam. Reference: MPFR at >= 128 bits (more where "
     "f' cancels next to its root). The element-wise sweeps use the long-double reference "
     "(tests/support/reference.hpp and reference_extra.hpp, error below 2^-36 ULP of float and 2^-7 ULP of double) as "
-    "a fast tier and "
-    "MPFR for every point above 0.75 ULP, within 1/8 of a root of f', and for each row's maximum, so maxima "
-    "and counts > 1 ULP are MPFR's (--all-mpfr: MPFR for every point). softmax uses MPFR everywhere. "
+    "a fast tier, "
+    "and MPFR for every point whose fast-tier error lies within 2^-20 ULP (float; 2^-6 double: the fast tier's "
+    "own error is below both) of 1 ULP or of the bound, or above the bound, for every point within 1/8 of a root "
+    "of f', and for each row's maximum: so maxima are MPFR's, and counts > 1 ULP and pass/fail are exact "
+    "(--all-mpfr: MPFR for every point). softmax uses MPFR everywhere. "
     "softmax/log_softmax backward: elements within 2^-20 of cancelling (|a - b| <= 2^-20 (|a| + |b|) for "
     "dx_i's terms a - b: dy_i - <dy, y>, dy_i - y_i sum dy) leave the ulp rows for rows of their own with the "
     "mixed metric |err| / (eps y_i (|dy_i| + |<dy, y>|)) (softmax), |err| / (eps (|dy_i| + |y_i sum dy|)) "

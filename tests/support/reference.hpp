@@ -51,6 +51,20 @@ inline const real inf = std::numeric_limits<real>::infinity();
 inline const real inv_sqrt_2pi = 0.3989422804014326779399460599343818684759L;
 inline const real two_over_sqrt_pi = 1.128379167095512573896158903121545171688L;
 
+// e^x, returning 0 and inf itself beyond long double's range: glibc's expl saves and restores the
+// floating-point environment and sets errno for every result that underflows or overflows, at ten
+// times the cost of the exp, and the sweeps pass it billions of such arguments.
+inline real exp_quiet(real x)
+{
+    using L = std::numeric_limits<real>;
+    const real ln2 = 0.6931471805599453094172321214581765680755L;
+    if (x < (L::min_exponent - L::digits - 1) * ln2) // e^x below half the smallest denormal
+        return 0;
+    if (x > L::max_exponent * ln2) // e^x above the largest finite value
+        return inf;
+    return std::exp(x);
+}
+
 // ---- double-long-double: an unevaluated sum hi + lo with |lo| <= ulp(hi)/2 -------------------
 // Error-free transformations (Knuth two-sum, Dekker split and product). Each step is its own
 // statement; x87 long double has no fused multiply-add, so nothing is contracted.
@@ -128,8 +142,8 @@ inline const dd gelu_tanh_k = constant(0.044715, 2.196021142708559636957943e-18L
 inline real exp_dd(dd a)
 {
     if (!std::isfinite(a.hi))
-        return std::exp(a.hi);
-    const real e = std::exp(a.hi);
+        return detail::exp_quiet(a.hi);
+    const real e = detail::exp_quiet(a.hi);
     return e + e * a.lo;
 }
 
@@ -139,7 +153,7 @@ inline real erfc_dd(dd z)
     const real e = std::erfc(z.hi);
     if (z.lo == 0 || !std::isfinite(z.hi))
         return e;
-    return e - z.lo * two_over_sqrt_pi * std::exp(-z.hi * z.hi);
+    return e - z.lo * two_over_sqrt_pi * detail::exp_quiet(-z.hi * z.hi);
 }
 
 // Phi(x) = erfc(-x/sqrt2)/2, with -x/sqrt2 exact to ~117 bits.
@@ -226,7 +240,7 @@ inline jet jet_mul(const jet& a, const jet& b)
 inline jet jet_exp(const jet& a)
 {
     jet b{};
-    b[0] = std::exp(a[0]);
+    b[0] = detail::exp_quiet(a[0]);
     for (std::size_t k = 1; k < jet_terms; ++k) {
         real s = 0;
         for (std::size_t j = 1; j <= k; ++j)
@@ -384,7 +398,7 @@ inline real prelu_dalpha(real x) { return leaky_relu_dalpha(x); }
 
 // elu(x) = x for x > 0, alpha (e^x - 1) otherwise (expm1: no cancellation near 0).
 inline real elu(real x, real a) { return isnan(x) ? x : (x > 0 ? x : a * std::expm1(x)); }
-inline real elu_prime(real x, real a) { return isnan(x) ? x : (x > 0 ? real(1) : a * std::exp(x)); }
+inline real elu_prime(real x, real a) { return isnan(x) ? x : (x > 0 ? real(1) : a * detail::exp_quiet(x)); }
 inline real elu_dalpha(real x) { return isnan(x) ? x : (x > 0 ? real(0) : std::expm1(x)); }
 
 // ---- gelu ----------------------------------------------------------------------------------------
@@ -470,7 +484,7 @@ inline real tanh_prime(real x)
 {
     if (isnan(x))
         return x;
-    const real e = std::exp(-2 * std::fabs(x));
+    const real e = detail::exp_quiet(-2 * std::fabs(x));
     return 4 * e / ((1 + e) * (1 + e));
 }
 

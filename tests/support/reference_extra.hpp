@@ -90,7 +90,7 @@ inline const real selu_scale = 1.0507009873554804934193349852946L;
 inline real selu(real x) { return isnan(x) ? x : (x > 0 ? selu_scale * x : selu_scale * selu_alpha * std::expm1(x)); }
 inline real selu_prime(real x)
 {
-    return isnan(x) ? x : (x > 0 ? selu_scale : selu_scale * selu_alpha * std::exp(x));
+    return isnan(x) ? x : (x > 0 ? selu_scale : selu_scale * selu_alpha * detail::exp_quiet(x));
 }
 
 // celu(x) = max(0, x) + min(0, a expm1(x/a)), a != 0; celu'(x) = 1 for x > 0, e^(x/a) for x <= 0.
