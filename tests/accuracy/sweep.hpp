@@ -162,18 +162,20 @@ double error(T got, real exact, real scale = 0)
         // most, far below the fast tier's slack, and avoids x87 arithmetic (half the time of the
         // cheap functions' sweeps).
         const double v = static_cast<double>(exact);
-        const double d = std::fabs(static_cast<double>(got) - v);
-        if (scale > 0)
-            return d / (static_cast<double>(scale) * 0x1p-23);
-        std::uint64_t b = 0;
-        std::memcpy(&b, &v, 8);
-        const int biased = static_cast<int>((b >> 52) & 0x7ff); // v is finite here
-        // frexp's exponent is biased - 1022; a double denormal or 0 is far below float's normals
-        const long u = biased == 0 ? format<T>::min_exp - format<T>::p : format<T>::ulp_exponent(biased - 1022);
-        const std::uint64_t scale_bits = static_cast<std::uint64_t>(1023 - u) << 52; // 2^-u, |u| <= 149
-        double inv_ulp = 0;
-        std::memcpy(&inv_ulp, &scale_bits, 8);
-        return d * inv_ulp;
+        if (std::isfinite(v) && std::isfinite(static_cast<double>(scale))) { // else the long double path
+            const double d = std::fabs(static_cast<double>(got) - v);
+            if (scale > 0)
+                return d / (static_cast<double>(scale) * 0x1p-23);
+            std::uint64_t b = 0;
+            std::memcpy(&b, &v, 8);
+            const int biased = static_cast<int>((b >> 52) & 0x7ff);
+            // frexp's exponent is biased - 1022; a double denormal or 0 is far below float's normals
+            const long u = biased == 0 ? format<T>::min_exp - format<T>::p : format<T>::ulp_exponent(biased - 1022);
+            const std::uint64_t scale_bits = static_cast<std::uint64_t>(1023 - u) << 52; // 2^-u, -149 <= u <= 1000
+            double inv_ulp = 0;
+            std::memcpy(&inv_ulp, &scale_bits, 8);
+            return d * inv_ulp;
+        }
     }
     const real diff = std::fabs(static_cast<real>(got) - exact);
     if (scale > 0)

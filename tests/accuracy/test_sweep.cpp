@@ -38,6 +38,9 @@ TEST_CASE("sweep: the ulp and mixed metrics", "[accuracy]")
     // Below the smallest normal the unit is the denormal spacing.
     CHECK(error(std::numeric_limits<float>::denorm_min(), real(0)) == 1.0);
     CHECK(error(0.0, 3 * real(std::numeric_limits<double>::denorm_min())) == 3.0);
+    // An exact value beyond double's range (the float path measures in double) stays finite.
+    const double far = error(std::numeric_limits<float>::max(), std::ldexp(real(1), 1100));
+    CHECK(far == 0x1p23); // (2^1100 - FLT_MAX) / ulp(2^1100) = (2^1100 - 2^128 + 2^104) / 2^1077
     // Mixed: |got - v| / (eps scale).
     CHECK(error(0x1p-20f, real(0), real(2)) == 4.0);
     // NaN matches only NaN; inf only an exact value that rounds to inf.
