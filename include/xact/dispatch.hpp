@@ -24,9 +24,10 @@ namespace xact::dispatch {
 
 namespace detail {
 
-// The functions with kernels; silu runs swish's with beta = 1.
+// The functions with kernels (every functor of the library); silu runs swish's with beta = 1.
 enum class function_id : unsigned {
-    relu, leaky_relu, prelu, elu, gelu, gelu_tanh, sigmoid, tanh, swish, softmax, log_softmax, count
+    relu, leaky_relu, prelu, elu, gelu, gelu_tanh, sigmoid, tanh, swish, selu, celu, softplus, log_sigmoid, mish,
+    hard_sigmoid, hard_swish, relu6, hard_tanh, softsign, quick_gelu, softmax, log_softmax, count
 };
 enum class operation_id : unsigned { forward, derivative, backward, backward_from_output, count };
 
@@ -43,7 +44,8 @@ struct plane {
 };
 
 // What an operation needs besides its arrays: the names for messages and the functor's
-// parameters (alpha, beta, or prelu's alphas; softmax's options).
+// parameters (alpha, beta, softplus's beta and threshold, hard_tanh's bounds, or prelu's alphas;
+// softmax's options).
 struct call {
     const char* operation;
     const char* function;

@@ -50,14 +50,25 @@
 
 #define xact XACT_DISPATCH_PASTE(xact_dispatch_, XACT_DISPATCH_ARCH)
 #include <xact/engine/operations.hpp>
+#include <xact/functors/celu.hpp>
 #include <xact/functors/elu.hpp>
 #include <xact/functors/gelu.hpp>
 #include <xact/functors/gelu_tanh.hpp>
+#include <xact/functors/hard_sigmoid.hpp>
+#include <xact/functors/hard_swish.hpp>
+#include <xact/functors/hard_tanh.hpp>
 #include <xact/functors/leaky_relu.hpp>
+#include <xact/functors/log_sigmoid.hpp>
+#include <xact/functors/mish.hpp>
 #include <xact/functors/prelu.hpp>
+#include <xact/functors/quick_gelu.hpp>
 #include <xact/functors/relu.hpp>
+#include <xact/functors/relu6.hpp>
+#include <xact/functors/selu.hpp>
 #include <xact/functors/sigmoid.hpp>
 #include <xact/functors/softmax.hpp>
+#include <xact/functors/softplus.hpp>
+#include <xact/functors/softsign.hpp>
 #include <xact/functors/swish.hpp>
 #include <xact/functors/tanh.hpp>
 #undef xact
@@ -87,6 +98,7 @@ template <function_id Id>
 auto make_functor(const call& c)
 {
     const double p = c.parameter_count > 0 ? c.parameters[0] : 0.0;
+    const double q = c.parameter_count > 1 ? c.parameters[1] : 0.0;
     if constexpr (Id == function_id::relu) return arch::relu{};
     else if constexpr (Id == function_id::leaky_relu) return arch::leaky_relu(p);
     else if constexpr (Id == function_id::prelu) return arch::prelu(c.parameters, c.parameters + c.parameter_count);
@@ -96,6 +108,17 @@ auto make_functor(const call& c)
     else if constexpr (Id == function_id::sigmoid) return arch::sigmoid{};
     else if constexpr (Id == function_id::tanh) return arch::tanh{};
     else if constexpr (Id == function_id::swish) return arch::swish(p);
+    else if constexpr (Id == function_id::selu) return arch::selu{};
+    else if constexpr (Id == function_id::celu) return arch::celu(p);
+    else if constexpr (Id == function_id::softplus) return arch::softplus(p, q);
+    else if constexpr (Id == function_id::log_sigmoid) return arch::log_sigmoid{};
+    else if constexpr (Id == function_id::mish) return arch::mish{};
+    else if constexpr (Id == function_id::hard_sigmoid) return arch::hard_sigmoid{};
+    else if constexpr (Id == function_id::hard_swish) return arch::hard_swish{};
+    else if constexpr (Id == function_id::relu6) return arch::relu6{};
+    else if constexpr (Id == function_id::hard_tanh) return arch::hard_tanh(p, q);
+    else if constexpr (Id == function_id::softsign) return arch::softsign{};
+    else if constexpr (Id == function_id::quick_gelu) return arch::quick_gelu{};
     else if constexpr (Id == function_id::softmax) return arch::softmax(static_cast<arch::options>(c.options));
     else return arch::log_softmax(static_cast<arch::options>(c.options));
 }

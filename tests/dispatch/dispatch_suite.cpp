@@ -20,6 +20,7 @@
 
 #include "support/harness.hpp"
 #include "support/reference.hpp"
+#include "support/reference_extra.hpp"
 
 #if !defined(XACT_USE_DISPATCH)
 #error "this test must link xact::dispatch"
@@ -220,6 +221,56 @@ TEMPLATE_TEST_CASE("element-wise functions through dispatch", "[dispatch]", floa
     {
         check_function<T>(xact::silu{}, xact_ref::silu, xact_ref::silu_prime, 2, 3, xact_ref::silu_max_prime,
                           xact_ref::silu_prime_root);
+    }
+    SECTION("quick_gelu")
+    {
+        check_function<T>(xact::quick_gelu{}, xact_ref::quick_gelu, xact_ref::quick_gelu_prime, 2, 3,
+                          xact_ref::silu_max_prime, xact_ref::silu_prime_root / xact_ref::quick_gelu_beta);
+    }
+    SECTION("selu") { check_function<T>(xact::selu{}, xact_ref::selu, xact_ref::selu_prime, 2, 3, xact_ref::selu_max_prime); }
+    SECTION("celu, alpha = 0.3")
+    {
+        check_function<T>(xact::celu(0.3), [](real x) { return xact_ref::celu(x, real(0.3)); },
+                          [](real x) { return xact_ref::celu_prime(x, real(0.3)); }, 2, 3, 1);
+    }
+    SECTION("softplus, beta = 1.5, threshold = 10")
+    {
+        check_function<T>(xact::softplus(1.5, 10), [](real x) { return xact_ref::softplus(x, 1.5L, 10); },
+                          [](real x) { return xact_ref::softplus_prime(x, 1.5L, 10); }, 2, 3,
+                          xact_ref::softplus_max_prime);
+    }
+    SECTION("log_sigmoid")
+    {
+        check_function<T>(xact::log_sigmoid{}, xact_ref::log_sigmoid, xact_ref::log_sigmoid_prime, 2, 3,
+                          xact_ref::log_sigmoid_max_prime);
+    }
+    SECTION("mish")
+    {
+        check_function<T>(xact::mish{}, xact_ref::mish, xact_ref::mish_prime, 2, 3, xact_ref::mish_max_prime,
+                          xact_ref::mish_prime_root);
+    }
+    // The piecewise-linear functions are correctly rounded (their derivatives exact or 1/6 rounded).
+    SECTION("hard_sigmoid")
+    {
+        check_function<T>(xact::hard_sigmoid{}, xact_ref::hard_sigmoid, xact_ref::hard_sigmoid_prime, 0.5, 0.5,
+                          xact_ref::hard_sigmoid_max_prime);
+    }
+    SECTION("hard_swish")
+    {
+        check_function<T>(xact::hard_swish{}, xact_ref::hard_swish, xact_ref::hard_swish_prime, 0.5, 0.5,
+                          xact_ref::hard_swish_max_prime);
+    }
+    SECTION("relu6") { check_function<T>(xact::relu6{}, xact_ref::relu6, xact_ref::relu6_prime, 0, 0, 1); }
+    SECTION("hard_tanh, -0.7 to 2.3")
+    {
+        const real lo = T(-0.7), hi = T(2.3); // applied rounded to T
+        check_function<T>(xact::hard_tanh(-0.7, 2.3), [=](real x) { return xact_ref::hard_tanh(x, lo, hi); },
+                          [=](real x) { return xact_ref::hard_tanh_prime(x, lo, hi); }, 0, 0, 1);
+    }
+    SECTION("softsign")
+    {
+        check_function<T>(xact::softsign{}, xact_ref::softsign, xact_ref::softsign_prime, 2, 3,
+                          xact_ref::softsign_max_prime);
     }
 }
 

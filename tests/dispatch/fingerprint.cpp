@@ -116,6 +116,17 @@ void all()
     elementwise<T>("tanh", xact::tanh{});
     elementwise<T>("swish", xact::swish(1.3));
     elementwise<T>("silu", xact::silu{});
+    elementwise<T>("selu", xact::selu{});
+    elementwise<T>("celu", xact::celu(0.3));
+    elementwise<T>("softplus", xact::softplus(1.5, 10));
+    elementwise<T>("log_sigmoid", xact::log_sigmoid{});
+    elementwise<T>("mish", xact::mish{});
+    elementwise<T>("hard_sigmoid", xact::hard_sigmoid{});
+    elementwise<T>("hard_swish", xact::hard_swish{});
+    elementwise<T>("relu6", xact::relu6{});
+    elementwise<T>("hard_tanh", xact::hard_tanh(-0.7, 2.3));
+    elementwise<T>("softsign", xact::softsign{});
+    elementwise<T>("quick_gelu", xact::quick_gelu{});
     axis<T>("softmax", xact::softmax{});
     axis<T>("log_softmax", xact::log_softmax{});
 }

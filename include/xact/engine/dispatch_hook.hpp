@@ -11,14 +11,25 @@
 
 #if defined(XACT_USE_DISPATCH)
 #include "../dispatch.hpp"
+#include "../functors/celu.hpp"
 #include "../functors/elu.hpp"
 #include "../functors/gelu.hpp"
 #include "../functors/gelu_tanh.hpp"
+#include "../functors/hard_sigmoid.hpp"
+#include "../functors/hard_swish.hpp"
+#include "../functors/hard_tanh.hpp"
 #include "../functors/leaky_relu.hpp"
+#include "../functors/log_sigmoid.hpp"
+#include "../functors/mish.hpp"
 #include "../functors/prelu.hpp"
+#include "../functors/quick_gelu.hpp"
 #include "../functors/relu.hpp"
+#include "../functors/relu6.hpp"
+#include "../functors/selu.hpp"
 #include "../functors/sigmoid.hpp"
 #include "../functors/softmax.hpp"
+#include "../functors/softplus.hpp"
+#include "../functors/softsign.hpp"
 #include "../functors/swish.hpp"
 #include "../functors/tanh.hpp"
 #endif
@@ -45,6 +56,17 @@ constexpr function_id function_of() noexcept
     else if constexpr (std::is_same_v<F, sigmoid>) return function_id::sigmoid;
     else if constexpr (std::is_same_v<F, xact::tanh>) return function_id::tanh;
     else if constexpr (std::is_same_v<F, swish> || std::is_same_v<F, silu>) return function_id::swish;
+    else if constexpr (std::is_same_v<F, selu>) return function_id::selu;
+    else if constexpr (std::is_same_v<F, celu>) return function_id::celu;
+    else if constexpr (std::is_same_v<F, softplus>) return function_id::softplus;
+    else if constexpr (std::is_same_v<F, log_sigmoid>) return function_id::log_sigmoid;
+    else if constexpr (std::is_same_v<F, mish>) return function_id::mish;
+    else if constexpr (std::is_same_v<F, hard_sigmoid>) return function_id::hard_sigmoid;
+    else if constexpr (std::is_same_v<F, hard_swish>) return function_id::hard_swish;
+    else if constexpr (std::is_same_v<F, relu6>) return function_id::relu6;
+    else if constexpr (std::is_same_v<F, hard_tanh>) return function_id::hard_tanh;
+    else if constexpr (std::is_same_v<F, softsign>) return function_id::softsign;
+    else if constexpr (std::is_same_v<F, quick_gelu>) return function_id::quick_gelu;
     else if constexpr (std::is_same_v<F, softmax>) return function_id::softmax;
     else if constexpr (std::is_same_v<F, log_softmax>) return function_id::log_softmax;
     else return function_id::count;
@@ -67,21 +89,27 @@ bool dispatched(xact::dispatch::detail::operation_id op, const call_site& site, 
         return false;
     } else {
         xact::dispatch::detail::call c{site.operation, site.function, nullptr, 0, 0};
-        double parameter = 0;
+        double parameters[2] = {0, 0};
         if constexpr (std::is_same_v<F, prelu>) {
             c.parameters = f.alpha.data();
             c.parameter_count = f.alpha.size();
-        } else if constexpr (std::is_same_v<F, leaky_relu> || std::is_same_v<F, elu>) {
-            parameter = f.alpha;
+        } else if constexpr (std::is_same_v<F, leaky_relu> || std::is_same_v<F, elu> || std::is_same_v<F, celu>) {
+            parameters[0] = f.alpha;
         } else if constexpr (std::is_base_of_v<swish, F>) {
-            parameter = f.beta;
+            parameters[0] = f.beta;
+        } else if constexpr (std::is_same_v<F, softplus>) {
+            parameters[0] = f.beta;
+            parameters[1] = f.threshold;
+        } else if constexpr (std::is_same_v<F, hard_tanh>) {
+            parameters[0] = f.min_val;
+            parameters[1] = f.max_val;
         } else if constexpr (id == dispatch_detail::function_id::softmax ||
                              id == dispatch_detail::function_id::log_softmax) {
             c.options = static_cast<unsigned>(f.opts);
         }
         if (c.parameters == nullptr) {
-            c.parameters = &parameter;
-            c.parameter_count = 1;
+            c.parameters = parameters;
+            c.parameter_count = 2;
         }
         const auto& t = xact::dispatch::detail::active_table();
         const auto row = static_cast<std::size_t>(id), col = static_cast<std::size_t>(op);
