@@ -28,6 +28,7 @@
 
 #include "../math/double_word.hpp"
 #include "../math/exp.hpp"
+#include "../math/widen.hpp"
 #include "loop.hpp"
 
 namespace xact::engine {
@@ -380,6 +381,51 @@ math::double_word<T> log_of_sum(math::double_word<T> s)
     return {hi, static_cast<T>(l - hi)};
 }
 
+// float data, forward: plain double throughout, one rounding to float per output. A double word
+// of float carries no more than a double does, at a quarter of the speed; double's 2^-53 per
+// operation and the float kernels' exponential (2^-32, math/widen.hpp) leave each output within
+// 0.5 ULP plus a few hundredths. S = k + s: the k entries equal to the maximum contribute 1 each
+// exactly, s the rest, so that log S = log1p((k - 1) + s) keeps a dominant entry's tiny
+// log_softmax (-s) to its last digit.
+template <class T> // float, where a double batch exists (math::widens_v)
+void softmax_forward_float(const T* x, T* y, std::size_t n, T m, bool log)
+{
+    using W = double;
+    struct acc_t {
+        batch<W> s = batch<W>(0.0), k = batch<W>(0.0);
+    };
+    std::array<acc_t, 2> acc;
+    const batch<W> mb(static_cast<W>(m)), zero(0.0);
+    const auto shifted_exp = [&](batch<W> d) { // e^d, d = x - m <= 0 exact; 0 below sum_limit (and -inf)
+        return xsimd::select(d < batch<W>(detail::sum_limit<T>), zero, math::wide_exp(xsimd::max(d, batch<W>(-200.0))));
+    };
+    detail::accumulate<W, T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), acc,
+                                    [&](acc_t& a, const auto& b) {
+                                        const batch<W> d = b[0] - mb;
+                                        const auto top = d == zero;
+                                        a.s += xsimd::select(top, zero, shifted_exp(d));
+                                        a.k += xsimd::select(top, batch<W>(1.0), zero);
+                                    });
+    // the lanes in a fixed order
+    alignas(64) W s_lanes[2][lanes<W>], k_lanes[2][lanes<W>];
+    W s = 0, k = 0;
+    for (std::size_t u = 0; u < acc.size(); ++u) {
+        acc[u].s.store_aligned(s_lanes[u]);
+        acc[u].k.store_aligned(k_lanes[u]);
+        for (std::size_t j = 0; j < lanes<W>; ++j) {
+            s += s_lanes[u][j];
+            k += k_lanes[u][j];
+        }
+    }
+    if (log) {
+        const batch<W> ls(std::log1p((k - 1) + s));
+        detail::transform_as<W>([&](batch<W> v, batch<W>) { return (v - mb) - ls; }, n, {x, x}, y);
+    } else {
+        const batch<W> inv(1 / (k + s));
+        detail::transform_as<W>([&](batch<W> v, batch<W>) { return shifted_exp(v - mb) * inv; }, n, {x, x}, y);
+    }
+}
+
 // y = softmax(x) or log_softmax(x); y may be x.
 template <class T>
 void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero)
@@ -389,6 +435,10 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
     const auto s = summarize(x, n);
     if (special_vector(s, x, y, n, masked_zero, log))
         return;
+    if constexpr (std::is_same_v<T, float> && math::widens_v<batch<float>>) {
+        softmax_forward_float(x, y, n, s.max, log);
+        return;
+    }
     const auto total = sum_exp(x, n, s.max);
     const batch<T> mb(s.max);
     if (log) {
@@ -484,6 +534,20 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
                 },
                 n, in, {dx, 1});
         }
+    } else if constexpr (std::is_same_v<T, float> && math::widens_v<batch<float>>) {
+        // float: e_i (dy_i - s) / S in double, rounded once: dy_i - s with s a double word errs
+        // by 2^-53 (|dy_i| + |s|), 2^-33 of the result where it cancels by 2^20; e_i needs only
+        // the float kernels' exponential (its error is not magnified)
+        const batch<W> md(static_cast<W>(s.max)), ch(c.hi), cl(c.lo), zero(0.0);
+        const batch<W> inv(1 / (sums.first.hi + sums.first.lo));
+        detail::transform_as<W>(
+            [&](batch<W> v, batch<W> g) {
+                const batch<W> d = v - md;
+                const batch<W> e = xsimd::select(d < batch<W>(detail::sum_limit<T>), zero,
+                                                 math::wide_exp(xsimd::max(d, batch<W>(-200.0))));
+                return (e * inv) * ((g - ch) - cl);
+            },
+            n, {x, dy}, dx);
     } else {
         // (e_i (dy_i - s) / S) 2^n_i with dy_i - s a double word
         const auto narrow = [](math::double_word<W> v) {
