@@ -13,6 +13,7 @@
 #pragma once
 
 #include "../math/exp.hpp"
+#include "../math/widen.hpp"
 
 namespace xact {
 
@@ -39,7 +40,13 @@ struct selu {
         using T = math::scalar_t<V>;
         using C = detail::selu_constants<T>;
         // scale's lo may have the opposite sign of hi (a long double split): keep +inf out of it.
-        const V positive = math::select(x > V(std::numeric_limits<T>::max()), x, math::scale(x, C::scale));
+        // float: scale x in double, rounded once (x hi overflows first where the exact product
+        // still rounds to FLT_MAX: x >= 0x1.e74b3p+127 gave inf).
+        V positive;
+        if constexpr (math::widens_v<V>)
+            positive = math::in_double(x, [](auto xd) { return decltype(xd)(scale) * xd; });
+        else
+            positive = math::select(x > V(std::numeric_limits<T>::max()), x, math::scale(x, C::scale));
         // expm1(x) = x to within the rounding below 2^-digits; taking x there also keeps denormal
         // x exact.
         constexpr T tiny = T(1) / T(std::uint64_t(1) << std::numeric_limits<T>::digits);
