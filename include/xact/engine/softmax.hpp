@@ -198,6 +198,15 @@ XACT_INLINE shifted_exp<double> exp_shifted_precise(batch<double> x, batch<doubl
     return {e.m, e.n};
 }
 
+// e^d for float data in double, d = x - m <= 0 exact: the float kernels' exponential (2^-32),
+// 0 below sum_limit and at -inf.
+template <class T>
+XACT_INLINE batch<double> wide_shifted_exp(batch<double> d) noexcept
+{
+    return xsimd::select(d < batch<double>(sum_limit<T>), batch<double>(0.0),
+                         math::wide_exp(xsimd::max(d, batch<double>(-200.0))));
+}
+
 // e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf); Precise: by
 // exp_shifted_precise (T = double).
 template <class T, bool Precise = false>
@@ -396,9 +405,7 @@ void softmax_forward_float(const T* x, T* y, std::size_t n, T m, bool log)
     };
     std::array<acc_t, 2> acc;
     const batch<W> mb(static_cast<W>(m)), zero(0.0);
-    const auto shifted_exp = [&](batch<W> d) { // e^d, d = x - m <= 0 exact; 0 below sum_limit (and -inf)
-        return xsimd::select(d < batch<W>(detail::sum_limit<T>), zero, math::wide_exp(xsimd::max(d, batch<W>(-200.0))));
-    };
+    const auto shifted_exp = [](batch<W> d) { return detail::wide_shifted_exp<T>(d); };
     detail::accumulate<W, T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), acc,
                                     [&](acc_t& a, const auto& b) {
                                         const batch<W> d = b[0] - mb;
@@ -538,14 +545,11 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
         // float: e_i (dy_i - s) / S in double, rounded once: dy_i - s with s a double word errs
         // by 2^-53 (|dy_i| + |s|), 2^-33 of the result where it cancels by 2^20; e_i needs only
         // the float kernels' exponential (its error is not magnified)
-        const batch<W> md(static_cast<W>(s.max)), ch(c.hi), cl(c.lo), zero(0.0);
+        const batch<W> md(static_cast<W>(s.max)), ch(c.hi), cl(c.lo);
         const batch<W> inv(1 / (sums.first.hi + sums.first.lo));
         detail::transform_as<W>(
             [&](batch<W> v, batch<W> g) {
-                const batch<W> d = v - md;
-                const batch<W> e = xsimd::select(d < batch<W>(detail::sum_limit<T>), zero,
-                                                 math::wide_exp(xsimd::max(d, batch<W>(-200.0))));
-                return (e * inv) * ((g - ch) - cl);
+                return (detail::wide_shifted_exp<T>(v - md) * inv) * ((g - ch) - cl);
             },
             n, {x, dy}, dx);
     } else {

@@ -25,11 +25,7 @@ struct sigmoid {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         if constexpr (math::widens_v<V>) {
             // float: e/(1+e) (x < 0) or 1/(1+e), e = e^-|x|, in double (math/widen.hpp)
-            const V r = math::in_double(x, [](auto xd) {
-                using W = decltype(xd);
-                const W e = math::wide_exp_neg_abs(xd, -double(wide_limit));
-                return math::div(math::select(xd < W(0.0), e, W(1.0)), W(1.0) + e);
-            });
+            const V r = math::in_double(x, [](auto xd) { return math::wide_sigmoid(xd, -double(wide_limit)); });
             return math::keep_nan(x, r);
         } else {
             return math::sigmoid_from(math::logistic(x), x < math::splat<V>(0));

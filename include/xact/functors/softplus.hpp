@@ -60,12 +60,7 @@ struct softplus {
             // float: sigmoid(beta x) in double (beta x rounded to 2^-53 costs |beta x| 2^-53 of the
             // result), as sigmoid's kernel; the threshold still decided on the exact product
             const double b = beta;
-            const V s = math::in_double(x, [b](auto xd) {
-                using W = decltype(xd);
-                const W zd = W(b) * xd;
-                const W e = math::wide_exp_neg_abs(zd, 200.0);
-                return math::div(math::select(zd < W(0.0), e, W(1.0)), W(1.0) + e);
-            });
+            const V s = math::in_double(x, [b](auto xd) { return math::wide_sigmoid(decltype(xd)(b) * xd, 200.0); });
             return math::select(linear(z), math::splat<V>(1), math::keep_nan(x, s));
         } else {
             const V s = math::sigmoid_from(math::logistic(z), z.hi < math::splat<V>(0));

@@ -165,6 +165,15 @@ XACT_INLINE V wide_exp_neg_abs(V z, double limit) noexcept
     return wide_exp(xsimd::max(z | V(-0.0), V(-limit)));
 }
 
+// 1/(1 + e^-z) sign-split (e/(1 + e) for z < 0, 1/(1 + e) else, e = e^-|z| clamped at
+// e^-limit): the logistic of the float kernels in double (sigmoid, softplus').
+template <class V>
+XACT_INLINE V wide_sigmoid(V z, double limit) noexcept
+{
+    const V e = wide_exp_neg_abs(z, limit);
+    return math::div(math::select(z < V(0.0), e, V(1.0)), V(1.0) + e);
+}
+
 // e^x - 1 for a double x in [-700, 700], to about 2^-32 relative, near 0 too (for |x| below
 // ln2/2 it is the polynomial r + r^2 q(r) itself, r = x).
 template <class V>
