@@ -90,6 +90,8 @@ def h_erfc_z(z):  # the same in z = 1/a^2, for a >= 4
 if __name__ == '__main__':
     emit('expm1 q(r), powers of r', q_expm1, mp.mpf(-0.35), mp.mpf(0.35),
          {'float': 5, 'double': 10}, local=False)
+    emit('float logistic q(r), powers of r (math/fast_sigmoid.hpp)', q_expm1, -mp.log(2) / 2, mp.log(2) / 2,
+         {'float': 4, 'double': 4}, local=False)
     emit('gelu Q(s), powers of s = x^2', q_gelu, mp.mpf(0), mp.mpf(0.5),
          {'float': 4, 'double': 9}, local=False)
     emit('gelu W(s), powers of s = x^2', w_gelu, mp.mpf(0), mp.mpf(0.5),
