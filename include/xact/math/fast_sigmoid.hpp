@@ -23,8 +23,8 @@ namespace detail {
 inline constexpr float fast_exp_q[] = {0.5f, 0.16666577756404877f, 0.041666556149721146f, 0.008363173343241215f,
                                        0.0013926175888627768f};
 
-// y 2^n for an integer-valued n in [-150, 0] and y in [0.5, 2], rounded once where the result is
-// denormal (the product by 2^(n + 48) is exact, the one by 2^-48 rounds).
+// y 2^n for an integer-valued n in [-170, 0], rounded once: y 2^(n + 48) is exact (normal, or
+// n + 48 >= 0) for the y of the kernels below, the product by 2^-48 rounds.
 template <class A>
 XACT_INLINE xsimd::batch<float, A> fast_scale(const xsimd::batch<float, A>& y, const xsimd::batch<float, A>& n) noexcept
 {
@@ -36,17 +36,22 @@ XACT_INLINE xsimd::batch<float, A> fast_scale(const xsimd::batch<float, A>& y, c
         return (y * math::pow2i(n + xsimd::batch<float, A>(48.0f))) * xsimd::batch<float, A>(0x1p-48f);
 }
 
-} // namespace detail
+// The shared first half: a = -|x| clamped at -limit (a NaN stays NaN), e^a = p 2^n, d + err =
+// 1 + e exactly and 1/d.
+template <class A>
+struct fast_logistic_parts {
+    using V = xsimd::batch<float, A>;
+    V p, p_lo, n, e, d, err, inv; // e^r = p + p_lo exactly as summed (callers that need it)
+};
 
 template <class A>
-XACT_INLINE xsimd::batch<float, A> fast_sigmoid(const xsimd::batch<float, A>& x) noexcept
+XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x, float limit) noexcept
 {
     using V = xsimd::batch<float, A>;
     const V one(1.0f);
-    // -|x|, clamped where e^a rounds to 0 even as a denormal (e^-104 < denorm_min / 2). x86's
-    // max returns its second operand when one is NaN, NEON's max returns the NaN: either way a
-    // NaN x stays NaN.
-    const V a = xsimd::max(V(-104.0f), x | V(-0.0f));
+    // x86's max returns its second operand when one is NaN, NEON's max returns the NaN: either
+    // way a NaN x stays NaN.
+    const V a = xsimd::max(V(-limit), x | V(-0.0f));
     const V magic(0x1.8p23f);
     const V n = math::fma(a, V(1.44269504f), magic) - magic;
     V r = math::fma(n, V(-0x1.62e4p-1f), a); // ln2's high part has 15 bits: n times it is exact
@@ -56,14 +61,52 @@ XACT_INLINE xsimd::batch<float, A> fast_sigmoid(const xsimd::batch<float, A>& x)
     const V qa = math::fma(V(q[1]), r, V(q[0]));
     const V qb = math::fma(V(q[3]), r, V(q[2]));
     const V qs = math::fma(math::fma(V(q[4]), r2, qb), r2, qa);
-    const V e = detail::fast_scale(one + math::fma(r2, qs, r), n);
+    const V sum = math::fma(r2, qs, r);
+    const V p = one + sum;
+    const V e = detail::fast_scale(p, n);
     const V d = one + e;
-    const V err = (one - d) + e;
-    const V num = math::select(x < V(0.0f), e, one);
-    const V inv = math::div(one, d);
-    const V y0 = num * inv;
-    const V res = math::fma(math::neg(y0), err, math::fma(math::neg(y0), d, num));
-    return math::fma(res, inv, y0);
+    return {p, (one - p) + sum, n, e, d, (one - d) + e, math::div(one, d)};
+}
+
+// (hi + lo) / (1 + e), rounded once: y0 = hi/d, corrected by the exact residual.
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_quotient(const xsimd::batch<float, A>& hi, const xsimd::batch<float, A>& lo,
+                                                 const fast_logistic_parts<A>& s) noexcept
+{
+    const auto y0 = hi * s.inv;
+    const auto res = math::fma(math::neg(y0), s.err, math::fma(math::neg(y0), s.d, hi) + lo);
+    return math::fma(res, s.inv, y0);
+}
+
+} // namespace detail
+
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_sigmoid(const xsimd::batch<float, A>& x) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    // e^-104 < denorm_min / 2: the clamp changes no result
+    const auto s = detail::fast_logistic(x, 104.0f);
+    return detail::fast_quotient(math::select(x < V(0.0f), s.e, V(1.0f)), V(0.0f), s);
+}
+
+// silu(x) = x sigmoid(x), the same way: x (x >= 0) or x e^a (x < 0) over 1 + e, with x e^r as
+// x (p + p_lo), its product exact, so that e^r's own rounding (0.7 ULP) does not count, and 2^n
+// applied after the quotient (x e^x is normal where e^x is not): about 1 ULP.
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_silu(const xsimd::batch<float, A>& x) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    // below -112 x e^x < denorm_min / 2 (0 from -108.4 on)
+    const auto s = detail::fast_logistic(x, 112.0f);
+    const auto negative = x < V(0.0f);
+    const V m = math::select(negative, s.p, V(1.0f));
+    const V hi = x * m;
+    const V lo = math::fma(x, math::select(negative, s.p_lo, V(0.0f)), math::fma(x, m, math::neg(hi)));
+    const V y1 = detail::fast_quotient(hi, lo, s);
+    V y = math::select(negative, detail::fast_scale(y1, s.n), y1);
+    // beyond 32, x / (1 + e) rounds to x (e < 2^-46; also x = inf); below -112, 0
+    y = math::select(x > V(32.0f), x, math::select(x < V(-112.0f), V(0.0f), y));
+    return y | (x & V(-0.0f)); // x's sign, zeros included
 }
 
 } // namespace xact::math
