@@ -5,14 +5,14 @@
 //                                              z0 = -1.27846 of g the error is absolute, a few
 //                                              2^-2p, which the accuracy issue's mixed metric counts)
 // d swish / d beta = x^2 sigmoid'(beta x).
-// float: silu's forward (beta = 1) in float where the target fuses fma (math/fast_sigmoid.hpp,
-// 1.1 ULP); the rest in double, rounded once (math/widen.hpp). double: beta x is carried as a
+// float: the forward for beta >= 1 (silu, quick_gelu) in float where the target fuses fma
+// (math/fast_sigmoid.hpp, 1.1-1.3 ULP); the rest in double, rounded once (math/widen.hpp). double: beta x is carried as a
 // double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its relative accuracy for any
 // beta. The derivative reads x (g is not a function of y).
 // Limits (beta > 0): swish(-inf) = 0, swish(inf) = inf, swish'(-inf) = 0, swish'(inf) = 1.
 // Measured max error (tests/functors/test_swish.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 1.10 ULP (float silu; 0.50 for other beta), 1.00 (double) (at denormal results, rounded twice); derivative
+// forward 1.10 ULP (float, beta = 1; 0.50 for beta < 1), 1.00 (double) (at denormal results, rounded twice); derivative
 // 0.50, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
 #pragma once
 
@@ -36,10 +36,10 @@ struct swish {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         if constexpr (math::widens_v<V> && math::has_fused_fma) {
-            // silu in float (math/fast_sigmoid.hpp; a branch on the parameter, decided alike
-            // for every batch of a call)
-            if (beta == 1.0)
-                return math::fast_silu(x);
+            // beta >= 1 (silu, quick_gelu) in float (math/fast_sigmoid.hpp; a branch on the
+            // parameter, decided alike for every batch of a call)
+            if (beta >= 1.0 && beta <= 3.4e38)
+                return math::fast_swish(x, math::split_constant<float>(beta));
         }
         if constexpr (math::widens_v<V>) {
             // float: x/(1 + e) (z >= 0) or x e/(1 + e) (z < 0), e = e^-|z|, z = beta x, all in

@@ -36,16 +36,17 @@ XACT_INLINE xsimd::batch<float, A> fast_scale(const xsimd::batch<float, A>& y, c
         return (y * math::pow2i(n + xsimd::batch<float, A>(48.0f))) * xsimd::batch<float, A>(0x1p-48f);
 }
 
-// The shared first half: a = -|x| clamped at -limit (a NaN stays NaN), e^a = p 2^n, d + err =
-// 1 + e exactly and 1/d.
+// The shared first half: a = -|z| clamped at -limit (a NaN stays NaN), z = x + x_lo (x_lo: the
+// low part of a product, or 0), e^a = p 2^n, d + err = 1 + e exactly and 1/d.
 template <class A>
 struct fast_logistic_parts {
     using V = xsimd::batch<float, A>;
     V p, p_lo, n, e, d, err, inv; // e^r = p + p_lo exactly as summed (callers that need it)
 };
 
-template <class A>
-XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x, float limit) noexcept
+template <bool with_lo = false, class A>
+XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x, float limit,
+                                                 const xsimd::batch<float, A>& x_lo = {}) noexcept
 {
     using V = xsimd::batch<float, A>;
     const V one(1.0f);
@@ -56,6 +57,8 @@ XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x
     const V n = math::fma(a, V(1.44269504f), magic) - magic;
     V r = math::fma(n, V(-0x1.62e4p-1f), a); // ln2's high part has 15 bits: n times it is exact
     r = math::fma(n, V(-0x1.7f7d1cp-20f), r);
+    if constexpr (with_lo)
+        r = r + (x_lo ^ (x & V(-0.0f)) ^ V(-0.0f)); // a's low part: x_lo with -sign(x)
     const auto& q = detail::fast_exp_q;
     const V r2 = r * r;
     const V qa = math::fma(V(q[1]), r, V(q[0]));
@@ -89,23 +92,28 @@ XACT_INLINE xsimd::batch<float, A> fast_sigmoid(const xsimd::batch<float, A>& x)
     return detail::fast_quotient(math::select(x < V(0.0f), s.e, V(1.0f)), V(0.0f), s);
 }
 
-// silu(x) = x sigmoid(x), the same way: x (x >= 0) or x e^a (x < 0) over 1 + e, with x e^r as
-// x (p + p_lo), its product exact, so that e^r's own rounding (0.7 ULP) does not count, and 2^n
-// applied after the quotient (x e^x is normal where e^x is not): about 1 ULP.
+// swish(x) = x sigmoid(beta x) for beta >= 1 (silu: beta = 1), the same way: z = beta x as an
+// exact product hi + lo (beta = bh + bl), then x (z >= 0) or x e^a (z < 0) over 1 + e, with
+// x e^r as x (p + p_lo), its product exact, so that e^r's own rounding (0.7 ULP) does not count,
+// and 2^n applied after the quotient (x e^z is normal where e^z is not): about 1.1 ULP.
+// beta >= 1 keeps |x| <= |z|: below z = -112 the result is 0 (x e^z < denorm_min / 2), and
+// beyond x = 32 it rounds to x (e^-z < 2^-46).
 template <class A>
-XACT_INLINE xsimd::batch<float, A> fast_silu(const xsimd::batch<float, A>& x) noexcept
+XACT_INLINE xsimd::batch<float, A> fast_swish(const xsimd::batch<float, A>& x, const split_constant<float>& beta) noexcept
 {
     using V = xsimd::batch<float, A>;
-    // below -112 x e^x < denorm_min / 2 (0 from -108.4 on)
-    const auto s = detail::fast_logistic(x, 112.0f);
-    const auto negative = x < V(0.0f);
+    const V bh(beta.hi);
+    const V z = x * bh;
+    // z's low part (0 where |z| reaches the clamp: there z may be inf and the low part NaN)
+    const V z_lo = math::select(math::abs(z) < V(112.0f), math::fma(x, bh, math::neg(z)) + x * V(beta.lo), V(0.0f));
+    const auto s = detail::fast_logistic<true>(z, 112.0f, z_lo);
+    const auto negative = z < V(0.0f);
     const V m = math::select(negative, s.p, V(1.0f));
     const V hi = x * m;
     const V lo = math::fma(x, math::select(negative, s.p_lo, V(0.0f)), math::fma(x, m, math::neg(hi)));
     const V y1 = detail::fast_quotient(hi, lo, s);
     V y = math::select(negative, detail::fast_scale(y1, s.n), y1);
-    // beyond 32, x / (1 + e) rounds to x (e < 2^-46; also x = inf); below -112, 0
-    y = math::select(x > V(32.0f), x, math::select(x < V(-112.0f), V(0.0f), y));
+    y = math::select(x > V(32.0f), x, math::select(z < V(-112.0f), V(0.0f), y));
     return y | (x & V(-0.0f)); // x's sign, zeros included
 }
 
