@@ -1,5 +1,6 @@
-// sigmoid of a float batch in float arithmetic, for targets with a fused fma: about half the
-// work of computing it in double (math/widen.hpp), within 1.6 ULP.
+// The logistic kernels of float batches in float arithmetic, for targets with a fused fma:
+// sigmoid (within 1.6 ULP) and swish for beta >= 1 (silu, quick_gelu; within 1.3 ULP), about
+// half the work of computing them in double (math/widen.hpp). sigmoid:
 //   e = e^a, a = -|x|:  n = round(a / ln2), r = a - n ln2 (two constants, exact products),
 //                       e^r = 1 + r + r^2 q(r), q of degree 4 (2^-27 relative), e = e^r 2^n
 //   d + err = 1 + e exactly (fast two-sum: 1 >= e), num = e (x < 0) or 1,
