@@ -6,14 +6,14 @@
 //                                              2^-2p, which the accuracy issue's mixed metric counts)
 // d swish / d beta = x^2 sigmoid'(beta x).
 // float: the forward for beta >= 1 (silu, quick_gelu) in float where the target fuses fma
-// (math/fast_sigmoid.hpp, 1.1-1.3 ULP); the rest in double, rounded once (math/widen.hpp). double: beta x is carried as a
-// double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its relative accuracy for any
-// beta. The derivative reads x (g is not a function of y).
+// (math/fast_sigmoid.hpp, 1.1-1.4 ULP); the rest in double, rounded once (math/widen.hpp).
+// double: beta x is carried as a double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its
+// relative accuracy for any beta. The derivative reads x (g is not a function of y).
 // Limits (beta > 0): swish(-inf) = 0, swish(inf) = inf, swish'(-inf) = 0, swish'(inf) = 1.
 // Measured max error (tests/functors/test_swish.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 1.10 ULP (float, beta = 1; 0.50 for beta < 1), 1.00 (double) (at denormal results, rounded twice); derivative
-// 0.50, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
+// forward 1.10 ULP (float, beta = 1; 0.50 for beta < 1), 1.00 (double) (at denormal results,
+// rounded twice); derivative 0.50, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
 #pragma once
 
 #include "../math/exact.hpp"

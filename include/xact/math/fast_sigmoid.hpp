@@ -13,6 +13,7 @@
 // same bits, AVX-512's scalef included.
 #pragma once
 
+#include "exp.hpp"
 #include "simd.hpp"
 
 namespace xact::math {
@@ -54,10 +55,11 @@ XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x
     // x86's max returns its second operand when one is NaN, NEON's max returns the NaN: either
     // way a NaN x stays NaN.
     const V a = xsimd::max(V(-limit), x | V(-0.0f));
+    using C = exp_constants<float>; // exp's reduction constants (ln2 = ln2_hi + ln2_lo)
     const V magic(0x1.8p23f);
-    const V n = math::fma(a, V(1.44269504f), magic) - magic;
-    V r = math::fma(n, V(-0x1.62e4p-1f), a); // ln2's high part has 15 bits: n times it is exact
-    r = math::fma(n, V(-0x1.7f7d1cp-20f), r);
+    const V n = math::fma(a, V(C::log2e), magic) - magic; // rounded to an integer
+    V r = math::fma(n, V(-C::ln2_hi), a);
+    r = math::fma(n, V(-C::ln2_lo), r);
     if constexpr (with_lo)
         r = r + (x_lo ^ (x & V(-0.0f)) ^ V(-0.0f)); // a's low part: x_lo with -sign(x)
     const auto& q = detail::fast_exp_q;
