@@ -25,3 +25,37 @@ TEMPLATE_TEST_CASE("tanh", "[tanh]", float, double)
         });
     }
 }
+
+// The float kernel's seams (math/fast_tanh.hpp), densely: where 2^n stops at 2^-24 and where
+// tanh reaches 1 (forward, [8, 10), every float); where the quotient has least room (forward,
+// [0.125, 0.5), every 16th); where the derivative's scaling leaves the normal range and where it
+// underflows to 0 ([40, 56), every 4th). XACT_TEST_SWEEP_SCALE=N makes them N^2 times sparser.
+TEST_CASE("tanh float: dense at the kernel's seams", "[tanh]")
+{
+    const auto floats = [](float lo, float hi, std::size_t step) {
+        step *= sweep_scale() * sweep_scale();
+        std::vector<float> v;
+        for (std::uint32_t b = to_bits(lo); b < to_bits(hi); b += static_cast<std::uint32_t>(step))
+            v.push_back(from_bits<float>(b));
+        return v;
+    };
+    const xact::tanh f;
+    const auto check = [&](const std::vector<float>& xs, bool derivative, double bound) {
+        std::vector<float> y(xs.size());
+        if (derivative)
+            xact::derivative(f, xs.data(), y.data(), xs.size());
+        else
+            xact::forward(f, xs.data(), y.data(), xs.size());
+        error_stats e;
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            const real want = derivative ? xact_ref::tanh_prime(xs[i]) : xact_ref::tanh(xs[i]);
+            e.add(ulp_error(y[i], want), xs[i], y[i], want);
+        }
+        INFO((derivative ? "derivative " : "forward ") << e.describe());
+        CHECK(e.count == xs.size());
+        CHECK(e.max <= bound);
+    };
+    check(floats(8.0f, 10.0f, 1), false, 2);
+    check(floats(0.125f, 0.5f, 16), false, 2);
+    check(floats(40.0f, 56.0f, 4), true, 3);
+}

@@ -1,15 +1,18 @@
-// tanh(x) = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (expm1: no cancellation near 0): for
-// float in double, rounded once (math/widen.hpp); for double m is a double word and the
-// quotient is rounded once.
+// tanh(x) = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (expm1: no cancellation near 0).
+// float: in float where the target has a fused fma (math/fast_tanh.hpp, the same with
+// m = e^(-2|x|) - 1, within 1 ULP), else in double and rounded once (math/widen.hpp); double: m
+// is a double word and the quotient is rounded once.
 // tanh'(x) = 1 / cosh^2 x = 4 e / (1 + e)^2 = 4 sigmoid'(2x) with e = e^(-2|x|): accurate where
 // 1 - tanh^2 would cancel to 0.
 // The derivative reads x; from the output it reads y: 1 - y^2.
 // Limits: tanh(+-inf) = +-1, tanh'(+-inf) = 0, tanh(-0) = -0. NaN -> NaN.
 // Measured max error (tests/functors/test_tanh.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.51 ULP (float), 0.61 (double); derivative 0.50, 0.59. Bounds: 2 and 3 ULP.
+// forward 0.93 ULP (float, fused fma; 0.51 in double without one), 0.61 (double); derivative
+// 0.50, 0.59. Bounds: 2 and 3 ULP.
 #pragma once
 
+#include "../math/fast_tanh.hpp"
 #include "../math/logistic.hpp"
 #include "../math/widen.hpp"
 
@@ -23,8 +26,10 @@ struct tanh {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        if constexpr (math::widens_v<V>) {
-            // float: m / (m + 2), m = e^(2|x|) - 1, in double (math/widen.hpp); tanh is 1 in
+        if constexpr (math::widens_v<V> && math::has_fused_fma) {
+            return math::fast_tanh(x); // float with a fused fma: in float (math/fast_tanh.hpp)
+        } else if constexpr (math::widens_v<V>) {
+            // float without one: m / (m + 2), m = e^(2|x|) - 1, in double (math/widen.hpp); tanh is 1 in
             // float beyond |x| = 9.1
             const V a = xsimd::min(math::abs(x), math::splat<V>(20));
             const V r = math::in_double(a, [](auto ad) {
@@ -45,8 +50,10 @@ struct tanh {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
-        if constexpr (math::widens_v<V>) {
-            // float: E / (1 + E/4)^2 with E = 4 e^(-2|x|) = e^(-2|x| + ln 4), in double (the
+        if constexpr (math::widens_v<V> && math::has_fused_fma) {
+            return math::fast_tanh_prime(x); // float with a fused fma: in float (math/fast_tanh.hpp)
+        } else if constexpr (math::widens_v<V>) {
+            // float without one: E / (1 + E/4)^2 with E = 4 e^(-2|x|) = e^(-2|x| + ln 4), in double (the
             // result stays normal there until it is rounded to float; 0 in float beyond 100)
             const V a = xsimd::max(x | math::splat<V>(-0.0), math::splat<V>(-100));
             const V r = math::in_double(a, [](auto ad) {
