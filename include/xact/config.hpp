@@ -8,8 +8,12 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define XACT_INLINE inline __attribute__((always_inline))
+// For the lambdas handed to the element loops: left to itself, the compiler may call a large one
+// per batch, which reloads every constant of the kernel each time (20 % of a float sigmoid).
+#define XACT_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define XACT_INLINE inline
+#define XACT_INLINE_LAMBDA
 #endif
 
 namespace xact::detail {

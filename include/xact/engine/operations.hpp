@@ -156,7 +156,7 @@ void forward(const call_site& site, const F& f, view<const T> x, view<T> y)
         });
     } else {
         per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<T>& yv) {
-            for_each_element<T, 1>([&g](auto v) { return g(v); }, {xv}, yv);
+            for_each_element<T, 1>([&g](auto v) XACT_INLINE_LAMBDA { return g(v); }, {xv}, yv);
         }, x, y);
     }
 }
@@ -170,7 +170,7 @@ void derivative(const call_site& site, const F& f, view<const T> x, view<T> d)
     if (XACT_DISPATCHED(derivative, site, f, x, x, d))
         return;
     per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<T>& dv) {
-        for_each_element<T, 1>([&g](auto v) { return g.derivative(v); }, {xv}, dv);
+        for_each_element<T, 1>([&g](auto v) XACT_INLINE_LAMBDA { return g.derivative(v); }, {xv}, dv);
     }, x, d);
 }
 
@@ -188,7 +188,7 @@ void backward(const call_site& site, const F& f, view<const T> x, view<const T> 
         });
     } else {
         per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<const T>& gv, const view<T>& out) {
-            for_each_element<T, 2>([&g](auto v, auto w) { return w * g.derivative(v); }, {xv, gv}, out);
+            for_each_element<T, 2>([&g](auto v, auto w) XACT_INLINE_LAMBDA { return w * g.derivative(v); }, {xv, gv}, out);
         }, x, dy, dx);
     }
 }
@@ -216,7 +216,7 @@ void backward_from_output(const call_site& site, const F& f, view<const T> y, vi
         if (XACT_DISPATCHED(backward_from_output, site, f, y, dy, dx))
             return;
         per_channel(site, f, [](const auto& g, const view<const T>& yv, const view<const T>& gv, const view<T>& out) {
-            for_each_element<T, 2>([&g](auto v, auto w) { return w * g.derivative_from_output(v); }, {yv, gv}, out);
+            for_each_element<T, 2>([&g](auto v, auto w) XACT_INLINE_LAMBDA { return w * g.derivative_from_output(v); }, {yv, gv}, out);
         }, y, dy, dx);
     }
 }
@@ -233,7 +233,7 @@ void backward_with_parameter(const call_site& site, const F& f, view<const T> x,
     std::size_t channel = 0;
     per_channel(site, f, [&](const auto& g, const view<const T>& xv, const view<const T>& gv, const view<T>& out) {
         const double s = for_each_element_sum<T, 2>(
-            [&g, &param_derivative](auto v, auto w) { return std::make_pair(w * g.derivative(v), w * param_derivative(g, v)); },
+            [&g, &param_derivative](auto v, auto w) XACT_INLINE_LAMBDA { return std::make_pair(w * g.derivative(v), w * param_derivative(g, v)); },
             {xv, gv}, out);
         store(channel++, s);
     }, x, dy, dx);

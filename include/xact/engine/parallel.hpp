@@ -346,7 +346,7 @@ void threaded_backward_with_parameter(const thread_request& t, const call_site& 
                 a.p += static_cast<std::ptrdiff_t>(done) * a.stride;
             batch<T> acc(T(0));
             transform<T, 2>(
-                [&](auto v, auto w) {
+                [&](auto v, auto w) XACT_INLINE_LAMBDA {
                     const auto r = std::make_pair(w * g.derivative(v), w * param_derivative(g, v));
                     acc += r.second;
                     return r.first;

@@ -452,7 +452,7 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
         const auto ls = detail::splat<T>(log_of_sum(total));
         // (x - m) - log S: x - m exact, both terms <= 0, one rounding at the end
         transform<T, 1>(
-            [&](batch<T> v) {
+            [&](batch<T> v) XACT_INLINE_LAMBDA {
                 const auto d = detail::exact_difference(v, mb);
                 const auto r = math::two_sum(d.hi, math::neg(ls.hi));
                 // x = -inf: -inf (r.lo is NaN there)
@@ -464,7 +464,7 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
         const auto st = detail::splat<T>(total);
         const batch<T> inv = math::div(batch<T>(T(1)), st.hi);
         transform<T, 1>(
-            [&](batch<T> v) {
+            [&](batch<T> v) XACT_INLINE_LAMBDA {
                 const auto e = detail::exp_shifted(v, mb);
                 return math::detail::scale_pow2(detail::divide(e.mantissa, st, inv), e.n);
             },
@@ -481,7 +481,7 @@ void softmax_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
         // dy_i - e^(y_i) sum dy, with e^(y_i) and the product kept as double words
         const auto sdy = detail::splat<T>(dot<T>(dy, nullptr, n));
         transform<T, 2>(
-            [&](batch<T> v, batch<T> g) {
+            [&](batch<T> v, batch<T> g) XACT_INLINE_LAMBDA {
                 const auto e = math::exp_split(v);
                 return detail::minus(g, detail::scale_pow2(detail::mul(e.m(), sdy), e.n));
             },
@@ -490,7 +490,7 @@ void softmax_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n,
         // y_i (dy_i - s) with dy_i - s a double word
         const auto sd = detail::splat<T>(dot(y, dy, n));
         transform<T, 2>(
-            [&](batch<T> v, batch<T> g) {
+            [&](batch<T> v, batch<T> g) XACT_INLINE_LAMBDA {
                 const auto t = math::two_sum(g, math::neg(sd.hi));
                 const auto p = math::two_prod(v, t.hi);
                 return p.hi + math::fma(v, t.lo - sd.lo, p.lo);
@@ -535,7 +535,7 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
             // dy_i - (e_i c) 2^n_i, the product a double word, e_i (and S) to about 2^-76
             const auto cw = detail::splat<T>(c);
             transform<T, 2>(
-                [&](batch<T> v, batch<T> g) {
+                [&](batch<T> v, batch<T> g) XACT_INLINE_LAMBDA {
                     const auto e = detail::exp_shifted_precise(v, mb);
                     return detail::minus(g, detail::scale_pow2(detail::mul(e.mantissa, cw), e.n));
                 },
@@ -561,7 +561,7 @@ void softmax_backward(const T* x, const T* dy, T* dx, std::size_t n, bool log, b
         const auto st = narrow(sums.first), sw = narrow(c);
         const batch<T> inv = math::div(batch<T>(T(1)), st.hi);
         transform<T, 2>(
-            [&](batch<T> v, batch<T> g) {
+            [&](batch<T> v, batch<T> g) XACT_INLINE_LAMBDA {
                 const auto e = detail::exp_shifted(v, mb);
                 const auto t = math::two_sum(g, math::neg(sw.hi));
                 const detail::dword<T> diff{t.hi, t.lo - sw.lo};
