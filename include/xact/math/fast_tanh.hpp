@@ -39,9 +39,9 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     // operand when one is NaN, NEON's returns the NaN: either way a NaN stays NaN.
     const V na = x | V(-0.0f);
     const V z = xsimd::max(V(-18.1f), na + na);
-    // e^z = 2^n e^r; n >= -24 keeps t - 1 below exact (t = 2^n). Where the clamp acts (z < -16.98)
-    // r reaches -1.47, where q is 1 % off, but there tanh is 1 - 2 e^z within 2^-24 of 1 and
-    // needs e^z to no more than 10 %.
+    // e^z = 2^n e^r, n clamped at -24 so that t - 1 (t = 2^n) is exact below. Where the clamp
+    // acts (z < -16.98) r reaches -1.47, where q is 1 % off, but there tanh is within 2^-24 of 1
+    // and needs e^z to no more than 10 %.
     using C = detail::exp_constants<float>;
     const V magic(0x1.8p23f);
     const V n = xsimd::max(V(-24.0f), math::fma(z, V(C::log2e), magic) - magic);
