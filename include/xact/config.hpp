@@ -6,7 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-#if defined(__GNUC__) || defined(__clang__)
+// XACT_NO_FORCE_INLINE leaves inlining to the compiler (same results; builds that instrument
+// every function, such as the sanitizer tree, compile several times faster).
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(XACT_NO_FORCE_INLINE)
 #define XACT_INLINE inline __attribute__((always_inline))
 // For the lambdas handed to the element loops: left to itself, the compiler may call a large one
 // per batch, which reloads every constant of the kernel each time (20 % of a float sigmoid).

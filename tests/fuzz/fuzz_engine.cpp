@@ -1511,17 +1511,26 @@ void run_typed(header& h, const std::uint8_t* rest, std::size_t rest_size)
     }
 }
 
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+// The bytes through run_typed<T> when they ask for T.
+template <class T>
+void run_bytes(const std::uint8_t* data, std::size_t size)
 {
     byte_reader in{data, size};
     header h = read_header(in);
-    const std::uint8_t* rest = data + std::min<std::size_t>(in.i, size);
-    const std::size_t rest_size = size - std::min<std::size_t>(in.i, size);
-    if (h.is_double)
-        run_typed<double>(h, rest, rest_size);
-    else
-        run_typed<float>(h, rest, rest_size);
-    return 0;
+    if (h.is_double != std::is_same_v<T, double>)
+        return;
+    const std::size_t used = std::min<std::size_t>(in.i, size);
+    run_typed<T>(h, data + used, size - used);
 }
+
+} // namespace
+
+// One scalar type per translation unit where XACT_FUZZ_TYPE is 1 (float) or 2 (double): the
+// two instantiate everything once each and compile in parallel (scripts/fuzz). Without it this
+// file holds both. fuzz_main.cpp is the entry point.
+#if !defined(XACT_FUZZ_TYPE) || XACT_FUZZ_TYPE == 1
+void xact_fuzz_float(const std::uint8_t* data, std::size_t size) { run_bytes<float>(data, size); }
+#endif
+#if !defined(XACT_FUZZ_TYPE) || XACT_FUZZ_TYPE == 2
+void xact_fuzz_double(const std::uint8_t* data, std::size_t size) { run_bytes<double>(data, size); }
+#endif
