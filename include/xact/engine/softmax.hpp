@@ -3,7 +3,9 @@
 // strided vectors into a buffer first.
 //
 // Every output element is rounded once from double-word intermediates, so its error is about
-// half an ULP plus the exp polynomial's (measured by xact-accuracy --softmax, tests/accuracy):
+// half an ULP plus the exp polynomial's (measured by xact-accuracy --softmax, tests/accuracy); the
+// one exception is float softmax forward, which rounds e_i to float once more to compute it only
+// once (within 1.5 ULP, softmax_forward_float below):
 //   e_i = e^(x_i - m) = (1 + p_i) 2^n_i is kept as a double word (math::exp_split), with x_i - m
 //   exact; S = sum e_i is a compensated sum of those double words (two_sum per term).
 //   softmax      y_i = (1 + p_i) / S, scaled by 2^n_i.
@@ -128,21 +130,32 @@ XACT_INLINE void accumulate(std::size_t n, const std::array<const T*, K>& in, T 
 }
 
 // out[i] = op(in_0[i], in_1[i]) computed in batches of W over arrays of T (float data in
-// double: one rounding to T at the end), the tail with the same code on a zero-padded copy.
+// double: float batches split into double halves, one rounding to T at the end; xsimd's
+// converting loads and stores go element by element), the tail with the same code on a
+// zero-padded copy.
 template <class W, class T, class Op>
 void transform_as(Op op, std::size_t n, const std::array<const T*, 2>& in, T* out)
 {
-    constexpr std::size_t L = lanes<W>;
+    using V = batch<T>;
+    constexpr std::size_t L = lanes<T>;
+    const auto f = [&](V a, V b) XACT_INLINE_LAMBDA {
+        if constexpr (std::is_same_v<W, T>) {
+            return op(a, b);
+        } else {
+            const auto wa = math::widen(a), wb = math::widen(b);
+            return math::narrow(op(wa.lo, wb.lo), op(wa.hi, wb.hi));
+        }
+    };
     std::size_t i = 0;
     for (; i + L <= n; i += L)
-        op(batch<W>::load_unaligned(in[0] + i), batch<W>::load_unaligned(in[1] + i)).store_unaligned(out + i);
+        f(V::load_unaligned(in[0] + i), V::load_unaligned(in[1] + i)).store_unaligned(out + i);
     if (i < n) {
         alignas(64) T a[L] = {}, b[L] = {}, r[L];
         for (std::size_t j = 0; i + j < n; ++j) {
             a[j] = in[0][i + j];
             b[j] = in[1][i + j];
         }
-        op(batch<W>::load_unaligned(a), batch<W>::load_unaligned(b)).store_unaligned(r);
+        f(V::load_aligned(a), V::load_aligned(b)).store_aligned(r);
         for (std::size_t j = 0; i + j < n; ++j)
             out[i + j] = r[j];
     }
@@ -390,47 +403,94 @@ math::double_word<T> log_of_sum(math::double_word<T> s)
     return {hi, static_cast<T>(l - hi)};
 }
 
-// float data, forward: plain double throughout, one rounding to float per output. A double word
-// of float carries no more than a double does, at a quarter of the speed; double's 2^-53 per
-// operation and the float kernels' exponential (2^-32, math/widen.hpp) leave each output within
-// 0.5 ULP plus a few hundredths. S = k + s: the k entries equal to the maximum contribute 1 each
-// exactly, s the rest, so that log S = log1p((k - 1) + s) keeps a dominant entry's tiny
-// log_softmax (-s) to its last digit.
-template <class T> // float, where a double batch exists (math::widens_v)
-void softmax_forward_float(const T* x, T* y, std::size_t n, T m, bool log)
+// float data, forward: the exponentials in double, one rounding to float per output. A double
+// word of float carries no more than a double does, at a quarter of the speed; double's 2^-53 per
+// operation and the float kernels' exponential (2^-32, math/widen.hpp) leave each e_i within
+// 2^-31 or so. The pass below computes e_i = e^(x_i - m) (x_i - m exact in double; x_i = -inf
+// gives e^-200, which adds nothing a float result can hold), sums the e_i in double, four
+// accumulators in a fixed order, and, for softmax, stores each rounded to float in y (the
+// exponential is computed once: the output pass only scales). For log_softmax the k entries
+// equal to the maximum are counted apart from the sum s of the others, so that
+// log S = log1p((k - 1) + s) keeps a dominant entry's tiny log_softmax (-s) to its last digit.
+template <bool Log, class T> // T = float, where a double batch exists (math::widens_v)
+std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
 {
     using W = double;
-    struct acc_t {
-        batch<W> s = batch<W>(0.0), k = batch<W>(0.0);
-    };
-    std::array<acc_t, 2> acc;
-    const batch<W> mb(static_cast<W>(m)), zero(0.0);
-    const auto shifted_exp = [](batch<W> d) { return detail::wide_shifted_exp<T>(d); };
-    detail::accumulate<W, T, 1>(n, {x}, -std::numeric_limits<T>::infinity(), acc,
-                                    [&](acc_t& a, const auto& b) {
-                                        const batch<W> d = b[0] - mb;
-                                        const auto top = d == zero;
-                                        a.s += xsimd::select(top, zero, shifted_exp(d));
-                                        a.k += xsimd::select(top, batch<W>(1.0), zero);
-                                    });
-    // the lanes in a fixed order
-    alignas(64) W s_lanes[2][lanes<W>], k_lanes[2][lanes<W>];
-    W s = 0, k = 0;
-    for (std::size_t u = 0; u < acc.size(); ++u) {
-        acc[u].s.store_aligned(s_lanes[u]);
-        acc[u].k.store_aligned(k_lanes[u]);
-        for (std::size_t j = 0; j < lanes<W>; ++j) {
-            s += s_lanes[u][j];
-            k += k_lanes[u][j];
+    using V = batch<T>;
+    constexpr std::size_t L = lanes<T>;
+    const V mf(m), one(T(1));
+    const batch<W> mb(static_cast<W>(m)), low(-200.0);
+    std::array<batch<W>, 4> acc;
+    acc.fill(batch<W>(0.0));
+    V k(T(0));
+    const auto step = [&](V v, T* out, std::size_t a) XACT_INLINE_LAMBDA {
+        if constexpr (Log) { // the maxima counted in k, left out of s
+            const auto top = v == mf;
+            k += xsimd::select(top, one, V(T(0)));
+            v = xsimd::select(top, V(-std::numeric_limits<T>::infinity()), v);
         }
+        const auto w = math::widen(v);
+        const batch<W> lo = math::wide_exp(xsimd::max(w.lo - mb, low));
+        const batch<W> hi = math::wide_exp(xsimd::max(w.hi - mb, low));
+        acc[a] += lo;
+        acc[a + 1] += hi;
+        if constexpr (!Log)
+            math::narrow(lo, hi).store_unaligned(out);
+    };
+    std::size_t i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        step(V::load_unaligned(x + i), y + i, 0);
+        step(V::load_unaligned(x + i + L), y + i + L, 2);
     }
-    if (log) {
-        const batch<W> ls(std::log1p((k - 1) + s));
-        detail::transform_as<W>([&](batch<W> v, batch<W>) { return (v - mb) - ls; }, n, {x, x}, y);
-    } else {
-        const batch<W> inv(1 / (k + s));
-        detail::transform_as<W>([&](batch<W> v, batch<W>) { return shifted_exp(v - mb) * inv; }, n, {x, x}, y);
+    for (; i + L <= n; i += L)
+        step(V::load_unaligned(x + i), y + i, 0);
+    if (i < n) {
+        alignas(64) T buf[L], out[L];
+        for (std::size_t j = 0; j < L; ++j)
+            buf[j] = i + j < n ? x[i + j] : -std::numeric_limits<T>::infinity();
+        step(V::load_aligned(buf), out, 0);
+        if constexpr (!Log)
+            std::copy(out, out + (n - i), y + i);
     }
+    alignas(64) W lane_values[lanes<W>];
+    W s = 0;
+    for (const auto& a : acc) {
+        a.store_aligned(lane_values);
+        for (W v : lane_values)
+            s += v;
+    }
+    return {s, static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
+}
+
+// float softmax: e_i from the pass above, rounded to float in y, then y_i = e_i / S rounded once
+// (1/S a double word of float, one fma). The stored e_i's rounding is half an ULP of e_i, up to
+// one ULP of y_i: within 1.5 ULP in all, at nearly twice the speed of computing e_i again for
+// the output (0.5 ULP).
+template <class T>
+void softmax_forward_float(const T* x, T* y, std::size_t n, T m)
+{
+    using V = batch<T>;
+    const double inv = 1 / float_exp_pass<false>(x, y, n, m).first;
+    if constexpr (math::has_fused_fma) {
+        const T ih = static_cast<T>(inv), il = static_cast<T>(inv - ih);
+        detail::transform_as<T>([&](V v, V) XACT_INLINE_LAMBDA { return math::fma(v, V(ih), v * V(il)); }, n,
+                                {y, y}, y);
+    } else { // without a fused fma: the product in double
+        const batch<double> ib(inv);
+        detail::transform_as<double>([&](batch<double> v, batch<double>) XACT_INLINE_LAMBDA { return v * ib; }, n,
+                                     {y, y}, y);
+    }
+}
+
+// float log_softmax: (x_i - m) - log S in double (x_i - m exact), rounded once: 0.5 ULP plus a
+// few hundredths.
+template <class T>
+void log_softmax_forward_float(const T* x, T* y, std::size_t n, T m)
+{
+    using W = double;
+    const auto [s, k] = float_exp_pass<true>(x, y, n, m);
+    const batch<W> mb(static_cast<W>(m)), ls(std::log1p((k - 1) + s));
+    detail::transform_as<W>([&](batch<W> v, batch<W>) XACT_INLINE_LAMBDA { return (v - mb) - ls; }, n, {x, x}, y);
 }
 
 // y = softmax(x) or log_softmax(x); y may be x.
@@ -443,7 +503,10 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
     if (special_vector(s, x, y, n, masked_zero, log))
         return;
     if constexpr (std::is_same_v<T, float> && math::widens_v<batch<float>>) {
-        softmax_forward_float(x, y, n, s.max, log);
+        if (log)
+            log_softmax_forward_float(x, y, n, s.max);
+        else
+            softmax_forward_float(x, y, n, s.max);
         return;
     }
     const auto total = sum_exp(x, n, s.max);
@@ -472,10 +535,68 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
     }
 }
 
+// <a, b> of float data in double: the products of floats are exact there, and
+// each sum errs by 2^-53 of the running total (a better bound than a double word of float,
+// whose compensated sum errs by (n 2^-24)^2 of the terms, for less work). Four accumulators,
+// combined in a fixed order: the result depends on n only.
+template <class T> // float, where a double batch exists (math::widens_v)
+double wide_dot(const T* a, const T* b, std::size_t n)
+{
+    using W = double;
+    using V = batch<T>;
+    constexpr std::size_t L = lanes<T>;
+    std::array<batch<W>, 4> acc;
+    acc.fill(batch<W>(0.0));
+    const auto step = [&](const V& u, const V& v, std::size_t k) XACT_INLINE_LAMBDA {
+        const auto wu = math::widen(u), wv = math::widen(v);
+        acc[k] = math::fma(wu.lo, wv.lo, acc[k]);
+        acc[k + 1] = math::fma(wu.hi, wv.hi, acc[k + 1]);
+    };
+    std::size_t i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        step(V::load_unaligned(a + i), V::load_unaligned(b + i), 0);
+        step(V::load_unaligned(a + i + L), V::load_unaligned(b + i + L), 2);
+    }
+    for (; i + L <= n; i += L)
+        step(V::load_unaligned(a + i), V::load_unaligned(b + i), 0);
+    if (i < n) {
+        alignas(64) T ta[L] = {}, tb[L] = {};
+        for (std::size_t j = 0; i + j < n; ++j) {
+            ta[j] = a[i + j];
+            tb[j] = b[i + j];
+        }
+        step(V::load_aligned(ta), V::load_aligned(tb), 0);
+    }
+    alignas(64) W lane_values[lanes<W>];
+    W s = 0;
+    for (const auto& v : acc) {
+        v.store_aligned(lane_values);
+        for (W e : lane_values)
+            s += e;
+    }
+    return s;
+}
+
 // dx from the output y and dy (dx may be y or dy).
 template <class T>
 void softmax_backward_from_output(const T* y, const T* dy, T* dx, std::size_t n, bool log)
 {
+    if constexpr (std::is_same_v<T, float> && math::widens_v<batch<float>> && math::has_fused_fma) {
+        if (!log) {
+            // y_i (dy_i - s): dy_i - s_hi = t + e exactly (two_sum), s = s_hi + s_lo, and
+            // y_i t + y_i (e - s_lo) with one rounding (the fma)
+            using V = batch<T>;
+            const double s = wide_dot(y, dy, n);
+            const T sh = static_cast<T>(s), sl = static_cast<T>(s - sh);
+            detail::transform_as<T>(
+                [&](V v, V g) XACT_INLINE_LAMBDA {
+                    const auto t = math::two_sum(g, V(-sh));
+                    return math::fma(v, t.hi, v * (t.lo - V(sl)));
+                },
+                n, {y, dy}, dx);
+            return;
+        }
+    }
     std::array<strided<const T>, 2> in{strided<const T>{y, 1}, strided<const T>{dy, 1}};
     if (log) {
         // dy_i - e^(y_i) sum dy, with e^(y_i) and the product kept as double words
