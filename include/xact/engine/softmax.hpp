@@ -403,6 +403,32 @@ math::double_word<T> log_of_sum(math::double_word<T> s)
     return {hi, static_cast<T>(l - hi)};
 }
 
+// Calls step(batch of x, y + i, u) over n elements of x, two batches at a time (u = 0, 1: a
+// step's accumulators are the pair u's, independent of the other pair's), then the remaining
+// batch and the tail, padded with `pad`, through a buffer whose first n - i results are copied
+// to y (y null: step stores nothing). The order depends only on n.
+template <class T, class Step>
+XACT_INLINE void paired_pass(const T* x, T* y, std::size_t n, T pad, Step&& step)
+{
+    using V = batch<T>;
+    constexpr std::size_t L = lanes<T>;
+    std::size_t i = 0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+        step(V::load_unaligned(x + i), y + i, 0);
+        step(V::load_unaligned(x + i + L), y + i + L, 1);
+    }
+    for (; i + L <= n; i += L)
+        step(V::load_unaligned(x + i), y + i, 0);
+    if (i < n) {
+        alignas(64) T buf[L], out[L];
+        for (std::size_t j = 0; j < L; ++j)
+            buf[j] = i + j < n ? x[i + j] : pad;
+        step(V::load_aligned(buf), out, 0);
+        if (y)
+            std::copy(out, out + (n - i), y + i);
+    }
+}
+
 // float data, forward: the exponentials in double, one rounding to float per output. A double
 // word of float carries no more than a double does, at a quarter of the speed; double's 2^-53 per
 // operation and the float kernels' exponential (2^-32, math/widen.hpp) leave each e_i within
@@ -417,13 +443,12 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
 {
     using W = double;
     using V = batch<T>;
-    constexpr std::size_t L = lanes<T>;
     const V mf(m), one(T(1));
     const batch<W> mb(static_cast<W>(m)), low(-200.0);
     std::array<batch<W>, 4> acc;
     acc.fill(batch<W>(0.0));
     V k(T(0));
-    const auto step = [&](V v, T* out, std::size_t a) XACT_INLINE_LAMBDA {
+    const auto step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
         if constexpr (Log) { // the maxima counted in k, left out of s
             const auto top = v == mf;
             k += xsimd::select(top, one, V(T(0)));
@@ -432,26 +457,12 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
         const auto w = math::widen(v);
         const batch<W> lo = math::wide_exp(xsimd::max(w.lo - mb, low));
         const batch<W> hi = math::wide_exp(xsimd::max(w.hi - mb, low));
-        acc[a] += lo;
-        acc[a + 1] += hi;
+        acc[2 * u] += lo;
+        acc[2 * u + 1] += hi;
         if constexpr (!Log)
             math::narrow(lo, hi).store_unaligned(out);
     };
-    std::size_t i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        step(V::load_unaligned(x + i), y + i, 0);
-        step(V::load_unaligned(x + i + L), y + i + L, 2);
-    }
-    for (; i + L <= n; i += L)
-        step(V::load_unaligned(x + i), y + i, 0);
-    if (i < n) {
-        alignas(64) T buf[L], out[L];
-        for (std::size_t j = 0; j < L; ++j)
-            buf[j] = i + j < n ? x[i + j] : -std::numeric_limits<T>::infinity();
-        step(V::load_aligned(buf), out, 0);
-        if constexpr (!Log)
-            std::copy(out, out + (n - i), y + i);
-    }
+    paired_pass(x, Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), step);
     alignas(64) W lane_values[lanes<W>];
     W s = 0;
     for (const auto& a : acc) {
@@ -493,6 +504,30 @@ void log_softmax_forward_float(const T* x, T* y, std::size_t n, T m)
     detail::transform_as<W>([&](batch<W> v, batch<W>) XACT_INLINE_LAMBDA { return (v - mb) - ls; }, n, {x, x}, y);
 }
 
+// softmax of data computed in its own type (double, and float without a double batch): e_i =
+// e^(x_i - m) as a double word (exp_term: 2^-56 relative, 0 below sum_limit), summed
+// compensated, and stored rounded in y; then y_i = e_i / S with 1/S a double word (one fma).
+// As softmax_forward_float: e_i's rounding costs up to one ULP of y_i, within 1.5 ULP in all,
+// for one exponential per element instead of two.
+template <class T>
+void softmax_forward_once(const T* x, T* y, std::size_t n, T m)
+{
+    using V = batch<T>;
+    const V mb(m);
+    std::array<detail::dw_sum<T>, 2> acc;
+    paired_pass(x, y, n, -std::numeric_limits<T>::infinity(), [&](const V& v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
+        const auto e = detail::exp_term(v, mb);
+        acc[u].add(e);
+        (e.hi + e.lo).store_unaligned(out);
+    });
+    const auto s = detail::total(acc); // >= 1
+    // 1/S = ih + il: the residual 1 - ih S is exact (fma) up to its S.lo part
+    const T ih = T(1) / s.hi;
+    const T il = (math::fma(-ih, s.hi, T(1)) - ih * s.lo) * ih;
+    detail::transform_as<T>([&](V v, V) XACT_INLINE_LAMBDA { return math::fma(v, V(ih), v * V(il)); }, n, {y, y},
+                            y);
+}
+
 // y = softmax(x) or log_softmax(x); y may be x.
 template <class T>
 void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero)
@@ -509,30 +544,22 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
             softmax_forward_float(x, y, n, s.max);
         return;
     }
-    const auto total = sum_exp(x, n, s.max);
-    const batch<T> mb(s.max);
-    if (log) {
-        const auto ls = detail::splat<T>(log_of_sum(total));
-        // (x - m) - log S: x - m exact, both terms <= 0, one rounding at the end
-        transform<T, 1>(
-            [&](batch<T> v) XACT_INLINE_LAMBDA {
-                const auto d = detail::exact_difference(v, mb);
-                const auto r = math::two_sum(d.hi, math::neg(ls.hi));
-                // x = -inf: -inf (r.lo is NaN there)
-                return xsimd::select(v == batch<T>(-std::numeric_limits<T>::infinity()), v,
-                                     r.hi + ((r.lo + d.lo) - ls.lo));
-            },
-            n, {strided<const T>{x, 1}}, {y, 1});
-    } else {
-        const auto st = detail::splat<T>(total);
-        const batch<T> inv = math::div(batch<T>(T(1)), st.hi);
-        transform<T, 1>(
-            [&](batch<T> v) XACT_INLINE_LAMBDA {
-                const auto e = detail::exp_shifted(v, mb);
-                return math::detail::scale_pow2(detail::divide(e.mantissa, st, inv), e.n);
-            },
-            n, {strided<const T>{x, 1}}, {y, 1});
+    if (!log) {
+        softmax_forward_once(x, y, n, s.max);
+        return;
     }
+    const batch<T> mb(s.max);
+    const auto ls = detail::splat<T>(log_of_sum(sum_exp(x, n, s.max)));
+    // (x - m) - log S: x - m exact, both terms <= 0, one rounding at the end
+    transform<T, 1>(
+        [&](batch<T> v) XACT_INLINE_LAMBDA {
+            const auto d = detail::exact_difference(v, mb);
+            const auto r = math::two_sum(d.hi, math::neg(ls.hi));
+            // x = -inf: -inf (r.lo is NaN there)
+            return xsimd::select(v == batch<T>(-std::numeric_limits<T>::infinity()), v,
+                                 r.hi + ((r.lo + d.lo) - ls.lo));
+        },
+        n, {strided<const T>{x, 1}}, {y, 1});
 }
 
 // <a, b> of float data in double: the products of floats are exact there, and

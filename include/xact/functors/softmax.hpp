@@ -7,7 +7,9 @@
 // both from x (recomputing y) or from the output y.
 // Special vectors: any NaN makes the whole vector NaN; all entries -inf give NaN, or zeros with
 // xact::masked_zero (attention masks); +inf entries share the mass equally (the limit).
-// The sum is compensated (Kahan), so the result does not degrade with the vector's length.
+// The sums are compensated (double words; float data is summed in double), so the result does
+// not degrade with the vector's length. Forward within 1.5 ULP (each exponential is computed
+// once and rounded in y before the scaling), log_softmax and backward within about 0.6.
 #pragma once
 
 namespace xact {
