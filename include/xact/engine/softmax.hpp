@@ -403,6 +403,20 @@ math::double_word<T> log_of_sum(math::double_word<T> s)
     return {hi, static_cast<T>(l - hi)};
 }
 
+// The sum of every lane of U batches, accumulator by accumulator, lane by lane (a fixed order).
+template <class W, std::size_t U>
+W sum_lanes(const std::array<batch<W>, U>& acc) noexcept
+{
+    alignas(64) W lane_values[lanes<W>];
+    W s = 0;
+    for (const auto& a : acc) {
+        a.store_aligned(lane_values);
+        for (W v : lane_values)
+            s += v;
+    }
+    return s;
+}
+
 // Calls step(batch of x, y + i, u) over n elements of x, two batches at a time (u = 0, 1: a
 // step's accumulators are the pair u's, independent of the other pair's), then the remaining
 // batch and the tail, padded with `pad`, through a buffer whose first n - i results are copied
@@ -463,14 +477,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
             math::narrow(lo, hi).store_unaligned(out);
     };
     paired_pass(x, Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), step);
-    alignas(64) W lane_values[lanes<W>];
-    W s = 0;
-    for (const auto& a : acc) {
-        a.store_aligned(lane_values);
-        for (W v : lane_values)
-            s += v;
-    }
-    return {s, static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
+    return {sum_lanes(acc), static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
 }
 
 // float softmax: e_i from the pass above, rounded to float in y, then y_i = e_i / S rounded once
@@ -594,14 +601,7 @@ double wide_dot(const T* a, const T* b, std::size_t n)
         }
         step(V::load_aligned(ta), V::load_aligned(tb), 0);
     }
-    alignas(64) W lane_values[lanes<W>];
-    W s = 0;
-    for (const auto& v : acc) {
-        v.store_aligned(lane_values);
-        for (W e : lane_values)
-            s += e;
-    }
-    return s;
+    return sum_lanes(acc);
 }
 
 // dx from the output y and dy (dx may be y or dy).
