@@ -38,6 +38,37 @@ XACT_INLINE xsimd::batch<float, A> fast_scale(const xsimd::batch<float, A>& y, c
         return (y * math::pow2i(n + xsimd::batch<float, A>(48.0f))) * xsimd::batch<float, A>(0x1p-48f);
 }
 
+// e^a = e^r 2^n, shared by the float kernels (here and math/fast_tanh.hpp): n = round(a / ln2)
+// by the magic-number trick (|a| < 2^22), then r = a - n ln2 with exp's two-part ln2 (n ln2_hi
+// exact), and q(r) of e^r = 1 + r + r^2 q(r) in Estrin's form, given r2 = r^2.
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_exp_exponent(const xsimd::batch<float, A>& a) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    const V magic(0x1.8p23f);
+    return math::fma(a, V(exp_constants<float>::log2e), magic) - magic; // rounded to an integer
+}
+
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_exp_reduce(const xsimd::batch<float, A>& a,
+                                                   const xsimd::batch<float, A>& n) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    using C = exp_constants<float>;
+    return math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a));
+}
+
+template <class A>
+XACT_INLINE xsimd::batch<float, A> fast_exp_q_of(const xsimd::batch<float, A>& r,
+                                                 const xsimd::batch<float, A>& r2) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    const auto& q = fast_exp_q;
+    const V qa = math::fma(V(q[1]), r, V(q[0]));
+    const V qb = math::fma(V(q[3]), r, V(q[2]));
+    return math::fma(math::fma(V(q[4]), r2, qb), r2, qa);
+}
+
 // The shared first half: a = -|z| clamped at -limit (a NaN stays NaN), z = x + x_lo (x_lo: the
 // low part of a product, or 0), e^a = p 2^n, d + err = 1 + e exactly and 1/d.
 template <class A>
@@ -55,19 +86,12 @@ XACT_INLINE fast_logistic_parts<A> fast_logistic(const xsimd::batch<float, A>& x
     // x86's max returns its second operand when one is NaN, NEON's max returns the NaN: either
     // way a NaN x stays NaN.
     const V a = xsimd::max(V(-limit), x | V(-0.0f));
-    using C = exp_constants<float>; // exp's reduction constants (ln2 = ln2_hi + ln2_lo)
-    const V magic(0x1.8p23f);
-    const V n = math::fma(a, V(C::log2e), magic) - magic; // rounded to an integer
-    V r = math::fma(n, V(-C::ln2_hi), a);
-    r = math::fma(n, V(-C::ln2_lo), r);
+    const V n = fast_exp_exponent(a);
+    V r = fast_exp_reduce(a, n);
     if constexpr (with_lo)
         r = r + (x_lo ^ (x & V(-0.0f)) ^ V(-0.0f)); // a's low part: x_lo with -sign(x)
-    const auto& q = detail::fast_exp_q;
     const V r2 = r * r;
-    const V qa = math::fma(V(q[1]), r, V(q[0]));
-    const V qb = math::fma(V(q[3]), r, V(q[2]));
-    const V qs = math::fma(math::fma(V(q[4]), r2, qb), r2, qa);
-    const V sum = math::fma(r2, qs, r);
+    const V sum = math::fma(r2, fast_exp_q_of(r, r2), r);
     const V p = one + sum;
     const V e = detail::fast_scale(p, n);
     const V d = one + e;

@@ -42,16 +42,10 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     // e^z = 2^n e^r, n clamped at -24 so that t - 1 (t = 2^n) is exact below. Where the clamp
     // acts (z < -16.98) r reaches -1.47, where q is 1 % off, but there tanh is within 2^-24 of 1
     // and needs e^z to no more than 10 %.
-    using C = detail::exp_constants<float>;
-    const V magic(0x1.8p23f);
-    const V n = xsimd::max(V(-24.0f), math::fma(z, V(C::log2e), magic) - magic);
-    V r = math::fma(n, V(-C::ln2_hi), z);
-    r = math::fma(n, V(-C::ln2_lo), r);
-    const auto& q = detail::fast_exp_q;
+    const V n = xsimd::max(V(-24.0f), detail::fast_exp_exponent(z));
+    const V r = detail::fast_exp_reduce(z, n);
     const V r2 = r * r;
-    const V qa = math::fma(V(q[1]), r, V(q[0]));
-    const V qb = math::fma(V(q[3]), r, V(q[2]));
-    const V w = r2 * math::fma(math::fma(V(q[4]), r2, qb), r2, qa);
+    const V w = r2 * detail::fast_exp_q_of(r, r2);
     // e^r - 1 = r + w = sh + sl (fast two-sum: |w| < |r|), so that only w's rounding counts
     const V sh = r + w;
     const V sl = (r - sh) + w;
