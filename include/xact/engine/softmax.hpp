@@ -480,24 +480,19 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
     return {sum_lanes(acc), static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
 }
 
-// float softmax: e_i from the pass above, rounded to float in y, then y_i = e_i / S rounded once
-// (1/S a double word of float, one fma). The stored e_i's rounding is half an ULP of e_i, up to
-// one ULP of y_i: within 1.5 ULP in all, at nearly twice the speed of computing e_i again for
-// the output (0.5 ULP).
+// float softmax: e_i from the pass above, rounded to float in y, then y_i = e_i / S: e_i times
+// 1/S in double, rounded to float (once but where the double product lies within 2^-29 ULP of a
+// float midpoint). The stored e_i's rounding is half an ULP of e_i, up to one ULP of y_i: within
+// 1.5 ULP in all, at nearly twice the speed of computing e_i again for the output (0.5 ULP).
+// (A double word of float and an fma would spare the conversions, but its low word turns a
+// last-bit difference of S, whose lanes an AVX-512 build adds in another order than an AVX2
+// build, into a different result 64 times as often.)
 template <class T>
 void softmax_forward_float(const T* x, T* y, std::size_t n, T m)
 {
-    using V = batch<T>;
-    const double inv = 1 / float_exp_pass<false>(x, y, n, m).first;
-    if constexpr (math::has_fused_fma) {
-        const T ih = static_cast<T>(inv), il = static_cast<T>(inv - ih);
-        detail::transform_as<T>([&](V v, V) XACT_INLINE_LAMBDA { return math::fma(v, V(ih), v * V(il)); }, n,
-                                {y, y}, y);
-    } else { // without a fused fma: the product in double
-        const batch<double> ib(inv);
-        detail::transform_as<double>([&](batch<double> v, batch<double>) XACT_INLINE_LAMBDA { return v * ib; }, n,
-                                     {y, y}, y);
-    }
+    const batch<double> inv(1 / float_exp_pass<false>(x, y, n, m).first);
+    detail::transform_as<double>([&](batch<double> v, batch<double>) XACT_INLINE_LAMBDA { return v * inv; }, n,
+                                 {y, y}, y);
 }
 
 // float log_softmax: (x_i - m) - log S in double (x_i - m exact), rounded once: 0.5 ULP plus a
