@@ -4,11 +4,11 @@
 //
 // Every output element is rounded once from double-word intermediates, so its error is about
 // half an ULP plus the exp polynomial's (measured by xact-accuracy --softmax, tests/accuracy); the
-// one exception is float softmax forward, which rounds e_i to float once more to compute it only
-// once (within 1.5 ULP, softmax_forward_float below):
+// one exception is softmax forward, which stores each e_i rounded in y and then scales it, so as
+// to compute it once (within 1.5 ULP; softmax_forward_float, softmax_forward_once):
 //   e_i = e^(x_i - m) = (1 + p_i) 2^n_i is kept as a double word (math::exp_split), with x_i - m
 //   exact; S = sum e_i is a compensated sum of those double words (two_sum per term).
-//   softmax      y_i = (1 + p_i) / S, scaled by 2^n_i.
+//   softmax      y_i = round(e_i) / S, by a product with 1/S.
 //   log_softmax  y_i = (x_i - m) - log S, both double words (no cancellation: both <= 0).
 //   softmax backward      dx_i = y_i (dy_i - s), s = <dy, y> = (sum dy_j e_j) / S: the dot
 //                         product compensated (two_prod + two_sum), s and dy_i - s double words.
