@@ -426,13 +426,14 @@ XACT_INLINE void paired_pass(const T* x, T* y, std::size_t n, T pad, Step&& step
 {
     using V = batch<T>;
     constexpr std::size_t L = lanes<T>;
+    const auto out_at = [y](std::size_t k) { return y ? y + k : y; }; // no offset on a null y
     std::size_t i = 0;
     for (; i + 2 * L <= n; i += 2 * L) {
-        step(V::load_unaligned(x + i), y + i, 0);
-        step(V::load_unaligned(x + i + L), y + i + L, 1);
+        step(V::load_unaligned(x + i), out_at(i), 0);
+        step(V::load_unaligned(x + i + L), out_at(i + L), 1);
     }
     for (; i + L <= n; i += L)
-        step(V::load_unaligned(x + i), y + i, 0);
+        step(V::load_unaligned(x + i), out_at(i), 0);
     if (i < n) {
         alignas(64) T buf[L], out[L];
         for (std::size_t j = 0; j < L; ++j)
