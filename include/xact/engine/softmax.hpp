@@ -417,28 +417,33 @@ W sum_lanes(const std::array<batch<W>, U>& acc) noexcept
     return s;
 }
 
-// Calls step(batch of x, y + i, u) over n elements of x, two batches at a time (u = 0, 1: a
-// step's accumulators are the pair u's, independent of the other pair's), then the remaining
-// batch and the tail, padded with `pad`, through a buffer whose first n - i results are copied
-// to y (y null: step stores nothing). The order depends only on n.
-template <class T, class Step>
-XACT_INLINE void paired_pass(const T* x, T* y, std::size_t n, T pad, Step&& step)
+// Calls step(a batch of each input, y + i, u) over n elements, two batches at a time (u = 0, 1:
+// a step's accumulators are the pair u's, independent of the other pair's), then the remaining
+// batch and the tail, each input padded with `pad`, through a buffer whose first n - i results
+// are copied to y (y null: step stores nothing). The order depends only on n.
+template <class T, class Step, class... In>
+XACT_INLINE void paired_pass(T* y, std::size_t n, T pad, Step&& step, In... x)
 {
+    static_assert((std::is_same_v<In, const T*> && ...), "paired_pass: inputs are const T*");
     using V = batch<T>;
     constexpr std::size_t L = lanes<T>;
     const auto out_at = [y](std::size_t k) { return y ? y + k : y; }; // no offset on a null y
     std::size_t i = 0;
     for (; i + 2 * L <= n; i += 2 * L) {
-        step(V::load_unaligned(x + i), out_at(i), 0);
-        step(V::load_unaligned(x + i + L), out_at(i + L), 1);
+        step(V::load_unaligned(x + i)..., out_at(i), 0);
+        step(V::load_unaligned(x + i + L)..., out_at(i + L), 1);
     }
     for (; i + L <= n; i += L)
-        step(V::load_unaligned(x + i), out_at(i), 0);
+        step(V::load_unaligned(x + i)..., out_at(i), 0);
     if (i < n) {
-        alignas(64) T buf[L], out[L];
-        for (std::size_t j = 0; j < L; ++j)
-            buf[j] = i + j < n ? x[i + j] : pad;
-        step(V::load_aligned(buf), out, 0);
+        const auto padded = [&](const T* p) {
+            alignas(64) T buf[L];
+            for (std::size_t j = 0; j < L; ++j)
+                buf[j] = i + j < n ? p[i + j] : pad;
+            return V::load_aligned(buf);
+        };
+        alignas(64) T out[L];
+        step(padded(x)..., out, 0);
         if (y)
             std::copy(out, out + (n - i), y + i);
     }
@@ -477,7 +482,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
         if constexpr (!Log)
             math::narrow(lo, hi).store_unaligned(out);
     };
-    paired_pass(x, Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), step);
+    paired_pass(Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), step, x);
     return {sum_lanes(acc), static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
 }
 
@@ -518,11 +523,12 @@ void softmax_forward_once(const T* x, T* y, std::size_t n, T m)
     using V = batch<T>;
     const V mb(m);
     std::array<detail::dw_sum<T>, 2> acc;
-    paired_pass(x, y, n, -std::numeric_limits<T>::infinity(), [&](const V& v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
+    const auto step = [&](const V& v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
         const auto e = detail::exp_term(v, mb);
         acc[u].add(e);
         (e.hi + e.lo).store_unaligned(out);
-    });
+    };
+    paired_pass(y, n, -std::numeric_limits<T>::infinity(), step, x);
     const auto s = detail::total(acc); // >= 1
     // 1/S = ih + il: the residual 1 - ih S is exact (fma) up to its S.lo part
     const T ih = T(1) / s.hi;
@@ -574,29 +580,14 @@ double wide_dot(const T* a, const T* b, std::size_t n)
 {
     using W = double;
     using V = batch<T>;
-    constexpr std::size_t L = lanes<T>;
     std::array<batch<W>, 4> acc;
     acc.fill(batch<W>(0.0));
-    const auto step = [&](const V& u, const V& v, std::size_t k) XACT_INLINE_LAMBDA {
+    const auto step = [&](const V& u, const V& v, T*, std::size_t k) XACT_INLINE_LAMBDA {
         const auto wu = math::widen(u), wv = math::widen(v);
-        acc[k] = math::fma(wu.lo, wv.lo, acc[k]);
-        acc[k + 1] = math::fma(wu.hi, wv.hi, acc[k + 1]);
+        acc[2 * k] = math::fma(wu.lo, wv.lo, acc[2 * k]);
+        acc[2 * k + 1] = math::fma(wu.hi, wv.hi, acc[2 * k + 1]);
     };
-    std::size_t i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-        step(V::load_unaligned(a + i), V::load_unaligned(b + i), 0);
-        step(V::load_unaligned(a + i + L), V::load_unaligned(b + i + L), 2);
-    }
-    for (; i + L <= n; i += L)
-        step(V::load_unaligned(a + i), V::load_unaligned(b + i), 0);
-    if (i < n) {
-        alignas(64) T ta[L] = {}, tb[L] = {};
-        for (std::size_t j = 0; i + j < n; ++j) {
-            ta[j] = a[i + j];
-            tb[j] = b[i + j];
-        }
-        step(V::load_aligned(ta), V::load_aligned(tb), 0);
-    }
+    paired_pass(static_cast<T*>(nullptr), n, T(0), step, a, b);
     return sum_lanes(acc);
 }
 
