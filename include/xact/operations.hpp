@@ -208,9 +208,9 @@ template <class F>
 auto scalar_parameter_derivative()
 {
     if constexpr (std::is_same_v<F, elu>)
-        return [](const auto& g, auto v) { return g.derivative_alpha(v); };
+        return [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_alpha(v); };
     else
-        return [](const auto& g, auto v) { return g.derivative_beta(v); };
+        return [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_beta(v); };
 }
 
 template <class F>
@@ -268,7 +268,7 @@ void backward(const prelu& f, const Eigen::DenseBase<XD>& x, const Eigen::DenseB
     engine::with_input(x, [&](auto xv) {
         engine::with_input(dy, [&](auto gv) {
             engine::backward_with_parameter(site, f, xv, gv, engine::output_view(dx),
-                                            [](const auto& g, auto v) { return g.derivative_alpha(v); },
+                                            [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_alpha(v); },
                                             [&](std::size_t c, double s) { sums[c] = s; });
         });
     });
@@ -286,7 +286,7 @@ void backward(const prelu& f, const T* x, const T* dy, T* dx, std::size_t n, T* 
     const auto gv = detail::pointer_view(site, f, dy, n, "dy");
     const auto dv = detail::pointer_view(site, f, dx, n, "dx");
     std::vector<double> sums(f.channels(), 0.0);
-    engine::backward_with_parameter(site, f, xv, gv, dv, [](const auto& g, auto v) { return g.derivative_alpha(v); },
+    engine::backward_with_parameter(site, f, xv, gv, dv, [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_alpha(v); },
                                     [&](std::size_t c, double s) { sums[c] = s; });
     for (std::size_t c = 0; c < sums.size(); ++c)
         d_alpha[c] = static_cast<T>(sums[c]);

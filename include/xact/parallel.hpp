@@ -229,7 +229,7 @@ void backward(const threads& t, const prelu& f, const Eigen::DenseBase<XD>& x, c
     engine::with_input(x, [&](auto xv) {
         engine::with_input(dy, [&](auto gv) {
             engine::threaded_backward_with_parameter(t.request(), site, f, xv, gv, engine::output_view(dx),
-                                                     [](const auto& g, auto v) { return g.derivative_alpha(v); },
+                                                     [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_alpha(v); },
                                                      [&](std::size_t c, double s) { sums[c] = s; });
         });
     });
@@ -248,7 +248,7 @@ void backward(const threads& t, const prelu& f, const T* x, const T* dy, T* dx, 
     const auto dv = detail::pointer_view(site, f, dx, n, "dx");
     std::vector<double> sums(f.channels(), 0.0);
     engine::threaded_backward_with_parameter(t.request(), site, f, xv, gv, dv,
-                                             [](const auto& g, auto v) { return g.derivative_alpha(v); },
+                                             [](const auto& g, auto v) XACT_INLINE_LAMBDA { return g.derivative_alpha(v); },
                                              [&](std::size_t c, double s) { sums[c] = s; });
     for (std::size_t c = 0; c < sums.size(); ++c)
         d_alpha[c] = static_cast<T>(sums[c]);

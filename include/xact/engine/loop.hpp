@@ -103,7 +103,7 @@ double transform_and_sum(Op op, std::size_t n, const std::array<strided<const T>
         for (auto& a : part)
             a.p += static_cast<std::ptrdiff_t>(done) * a.stride;
         transform<T, K>(
-            [&](auto... v) {
+            [&](auto... v) XACT_INLINE_LAMBDA {
                 auto r = op(v...);
                 acc += r.second;
                 return r.first;
