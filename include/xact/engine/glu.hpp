@@ -202,11 +202,11 @@ void glu_forward(const call_site& site, const G& g, view<const T> a, view<const 
     check_shape(site, a, a_name, y, "y");
     check_overlap(site, y, "y", a, a_name);
     check_overlap(site, y, "y", b, b_name);
-    const auto act = g.activation();
+    const auto act = g.activation(); // captured by value: see element_op (operations.hpp)
     if constexpr (G::gate_second)
-        for_each_element<T, 2>([&act](auto u, auto v) XACT_INLINE_LAMBDA { return u * act(v); }, {a, b}, y);
+        for_each_element<T, 2>([act](auto u, auto v) XACT_INLINE_LAMBDA { return u * act(v); }, {a, b}, y);
     else
-        for_each_element<T, 2>([&act](auto u, auto v) XACT_INLINE_LAMBDA { return act(u) * v; }, {a, b}, y);
+        for_each_element<T, 2>([act](auto u, auto v) XACT_INLINE_LAMBDA { return act(u) * v; }, {a, b}, y);
 }
 
 // With gate z and value w (y = act(z) w): d_gate = (dy w) act'(z), d_value = dy act(z), in
@@ -231,11 +231,11 @@ void glu_backward(const call_site& site, const G& g, view<const T> a, view<const
     const auto act = g.activation();
     if constexpr (G::gate_second)
         for_each_element_pair<T, 3>(
-            [&act](auto u, auto v, auto d) XACT_INLINE_LAMBDA { return std::make_pair(d * act(v), (d * u) * act.derivative(v)); },
+            [act](auto u, auto v, auto d) XACT_INLINE_LAMBDA { return std::make_pair(d * act(v), (d * u) * act.derivative(v)); },
             {a, b, dy}, {da, db});
     else
         for_each_element_pair<T, 3>(
-            [&act](auto u, auto v, auto d) XACT_INLINE_LAMBDA { return std::make_pair((d * v) * act.derivative(u), d * act(u)); },
+            [act](auto u, auto v, auto d) XACT_INLINE_LAMBDA { return std::make_pair((d * v) * act.derivative(u), d * act(u)); },
             {a, b, dy}, {da, db});
 }
 

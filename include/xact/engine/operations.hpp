@@ -41,6 +41,19 @@ inline constexpr bool supported_scalar_v = std::is_same_v<T, float> || std::is_s
 
 // --- element-wise and per-channel -----------------------------------------------------------
 
+// The element loops' operation op(g, batches...), holding the element functor g by value where it
+// is trivially copyable: the loop then owns g's parameters, which no store to the output can
+// alias, and keeps them in registers; through a reference the compiler reloads them after every
+// store (leaky_relu forward, float, 65536: 7.2 -> 9.1 elem/ns on a Zen 3). Others by reference.
+template <class G, class Op>
+XACT_INLINE auto element_op(const G& g, Op op)
+{
+    if constexpr (std::is_trivially_copyable_v<G>)
+        return [g, op](auto... v) XACT_INLINE_LAMBDA { return op(g, v...); };
+    else
+        return [&g, op](auto... v) XACT_INLINE_LAMBDA { return op(g, v...); };
+}
+
 // Calls g(element functor, views restricted to it...) once for an element-wise functor, and once
 // per channel (row) for prelu with one alpha per channel.
 template <class F, class G, class... Views>
@@ -156,7 +169,7 @@ void forward(const call_site& site, const F& f, view<const T> x, view<T> y)
         });
     } else {
         per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<T>& yv) {
-            for_each_element<T, 1>([&g](auto v) XACT_INLINE_LAMBDA { return g(v); }, {xv}, yv);
+            for_each_element<T, 1>(element_op(g, [](const auto& h, auto v) XACT_INLINE_LAMBDA { return h(v); }), {xv}, yv);
         }, x, y);
     }
 }
@@ -170,7 +183,7 @@ void derivative(const call_site& site, const F& f, view<const T> x, view<T> d)
     if (XACT_DISPATCHED(derivative, site, f, x, x, d))
         return;
     per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<T>& dv) {
-        for_each_element<T, 1>([&g](auto v) XACT_INLINE_LAMBDA { return g.derivative(v); }, {xv}, dv);
+        for_each_element<T, 1>(element_op(g, [](const auto& h, auto v) XACT_INLINE_LAMBDA { return h.derivative(v); }), {xv}, dv);
     }, x, d);
 }
 
@@ -188,7 +201,7 @@ void backward(const call_site& site, const F& f, view<const T> x, view<const T> 
         });
     } else {
         per_channel(site, f, [](const auto& g, const view<const T>& xv, const view<const T>& gv, const view<T>& out) {
-            for_each_element<T, 2>([&g](auto v, auto w) XACT_INLINE_LAMBDA { return w * g.derivative(v); }, {xv, gv}, out);
+            for_each_element<T, 2>(element_op(g, [](const auto& h, auto v, auto w) XACT_INLINE_LAMBDA { return w * h.derivative(v); }), {xv, gv}, out);
         }, x, dy, dx);
     }
 }
@@ -216,7 +229,7 @@ void backward_from_output(const call_site& site, const F& f, view<const T> y, vi
         if (XACT_DISPATCHED(backward_from_output, site, f, y, dy, dx))
             return;
         per_channel(site, f, [](const auto& g, const view<const T>& yv, const view<const T>& gv, const view<T>& out) {
-            for_each_element<T, 2>([&g](auto v, auto w) XACT_INLINE_LAMBDA { return w * g.derivative_from_output(v); }, {yv, gv}, out);
+            for_each_element<T, 2>(element_op(g, [](const auto& h, auto v, auto w) XACT_INLINE_LAMBDA { return w * h.derivative_from_output(v); }), {yv, gv}, out);
         }, y, dy, dx);
     }
 }
@@ -233,7 +246,9 @@ void backward_with_parameter(const call_site& site, const F& f, view<const T> x,
     std::size_t channel = 0;
     per_channel(site, f, [&](const auto& g, const view<const T>& xv, const view<const T>& gv, const view<T>& out) {
         const double s = for_each_element_sum<T, 2>(
-            [&g, &param_derivative](auto v, auto w) XACT_INLINE_LAMBDA { return std::make_pair(w * g.derivative(v), w * param_derivative(g, v)); },
+            element_op(g, [&param_derivative](const auto& h, auto v, auto w) XACT_INLINE_LAMBDA {
+                return std::make_pair(w * h.derivative(v), w * param_derivative(h, v));
+            }),
             {xv, gv}, out);
         store(channel++, s);
     }, x, dy, dx);
