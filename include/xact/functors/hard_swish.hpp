@@ -3,7 +3,7 @@
 // hard_swish'(x) = 0 for x < -3, (2x + 3)/6 for -3 <= x <= 3, 1 for x > 3; at the kinks the
 // middle branch, as PyTorch: hard_swish'(-3) = -1/2, hard_swish'(3) = 3/2 (f' jumps there).
 // The derivative reads x (f is not invertible on [-3, -1.5]).
-// x + 3 and 2x + 3 are carried exactly (two_sum), x (x + 3) as an exact product, and the sum is
+// x + 3 and 2x + 3 are carried exactly (two-sums), x (x + 3) as an exact product, and the sum is
 // divided by 6 with an exact remainder, so both results are rounded once: correctly rounded
 // but for the rounding of a correction term, including next to the root -1.5 of f' (the
 // exhaustive float sweep finds the forward a hair above 0.5 ULP at rare inputs, e.g.
@@ -26,12 +26,14 @@ struct hard_swish {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        const auto s = math::two_sum(x, math::splat<V>(3));
-        // x (s.hi + s.lo) = p.hi + (p.lo + x s.lo), p.hi + p.lo = x s.hi exactly.
-        const auto p = math::two_prod(x, s.hi);
-        const V y = detail::divide_by_6(p.hi, math::fma(x, s.lo, p.lo));
-        // A NaN fails both tests and stays NaN through y.
-        return math::select(x <= math::splat<V>(-3), math::splat<V>(0), math::select(x >= math::splat<V>(3), x, y));
+        // c = x clamped to [-3, 3] (a NaN stays NaN, as in hard_sigmoid), so that c + 3 is a fast
+        // two-sum; c = -3 gives c + 3 = 0 and y = +0, so only x >= 3 needs a select.
+        const V c = xsimd::min(math::splat<V>(3), xsimd::max(math::splat<V>(-3), x));
+        const auto s = math::fast_two_sum(math::splat<V>(3), c);
+        // c (s.hi + s.lo) = p.hi + (p.lo + c s.lo), p.hi + p.lo = c s.hi exactly.
+        const auto p = math::two_prod(c, s.hi);
+        const V y = detail::divide_by_6(p.hi, math::fma(c, s.lo, p.lo));
+        return math::select(x >= math::splat<V>(3), x, y);
     }
 
     template <class V>
