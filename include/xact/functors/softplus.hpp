@@ -3,7 +3,9 @@
 // Computed as (max(z, 0) + log1p(e^-|z|)) / beta with z = beta x: never overflows, and keeps
 // full relative accuracy in the left tail, where softplus ~ e^(beta x) / beta.
 // softplus'(x) = sigmoid(beta x), and 1 where beta x > threshold (PyTorch's softplus_backward).
-// float: sigmoid(beta x) computed in double and rounded once (math/widen.hpp).
+// With a fused fma, sigmoid's own kernel of the batch's type fed beta x as hi + lo
+// (math/fast_sigmoid.hpp); without one, float in double (math/widen.hpp), double as a quotient
+// of double words.
 // The derivative reads x; from the output it reads y: -expm1(-beta y) = 1 - e^(-beta y)
 // (accurate where y is small; 1 - e^-threshold rather than 1 just past the threshold).
 // beta x is carried as hi + lo (exact product), so the test against the threshold is exact
@@ -14,8 +16,9 @@
 // T(threshold).
 // Measured max error (tests/functors/test_softplus.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid;
-// beta = 1: forward 1.69 ULP (float), 1.62 (double); derivative 0.50, 0.68. beta in
-// {2, 0.5, 1.5, 3} (sweeps only): forward 1.18 (float), 0.94 (double); derivative <= 0.71.
+// beta = 1: forward 1.69 ULP (float), 1.62 (double); derivative 1.49, 1.44 (0.50, 0.68 without
+// a fused fma). beta in {2, 0.5, 1.5, 3} (sweeps only): forward 1.18 (float), 0.94 (double);
+// derivative <= 1.43.
 // Bounds 2 and 3.
 // Limits: softplus(-inf) = 0, softplus(inf) = inf, f'(-inf) = 0, f'(inf) = 1. NaN -> NaN.
 #pragma once
@@ -56,7 +59,13 @@ struct softplus {
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
         const auto z = math::scaled_product(x, math::split_constant<T>(beta));
-        if constexpr (math::widens_v<V>) {
+        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>) {
+            // sigmoid's kernel of the batch's own type (math/fast_sigmoid.hpp), fed z's low part
+            // (0 beyond the kernel's clamp, where sigmoid is 0 or 1 whatever it is)
+            constexpr T limit = math::detail::fast_constants<T>::sigmoid_limit;
+            const V lo = math::select(math::abs(z.hi) < math::splat<V>(limit), z.lo, math::splat<V>(0));
+            return math::select(linear(z), math::splat<V>(1), math::fast_sigmoid<true>(z.hi, lo));
+        } else if constexpr (math::widens_v<V>) {
             // float: sigmoid(beta x) in double (beta x rounded to 2^-53 costs |beta x| 2^-53 of the
             // result), as sigmoid's kernel; the threshold still decided on the exact product
             const double b = beta;

@@ -5,15 +5,16 @@
 //                                              z0 = -1.27846 of g the error is absolute, a few
 //                                              2^-2p, which the accuracy issue's mixed metric counts)
 // d swish / d beta = x^2 sigmoid'(beta x).
-// float: the forward for beta >= 1 (silu, quick_gelu) in float where the target fuses fma
-// (math/fast_sigmoid.hpp, 1.1-1.4 ULP); the rest in double, rounded once (math/widen.hpp).
-// double: beta x is carried as a double word, so the tail sigmoid(beta x) ~ e^(beta x) keeps its
-// relative accuracy for any beta. The derivative reads x (g is not a function of y).
+// The forward for beta >= 1 (silu, quick_gelu), where the target fuses fma, in the batch's own
+// type (math/fast_sigmoid.hpp, 1.0-1.4 ULP). The rest: float in double, rounded once
+// (math/widen.hpp); double with beta x carried as a double word, so the tail
+// sigmoid(beta x) ~ e^(beta x) keeps its relative accuracy for any beta. The derivative reads x
+// (g is not a function of y).
 // Limits (beta > 0): swish(-inf) = 0, swish(inf) = inf, swish'(-inf) = 0, swish'(inf) = 1.
 // Measured max error (tests/functors/test_swish.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 1.10 ULP (float, beta = 1; 0.50 for beta < 1), 1.00 (double) (at denormal results,
-// rounded twice); derivative 0.50, 0.74 (mixed metric next to the root). Bounds: 2 and 3 ULP.
+// forward 1.10 ULP (float, beta = 1; 0.50 for beta < 1), 1.03 (double); derivative 0.50, 0.74
+// (mixed metric next to the root). Bounds: 2 and 3 ULP.
 #pragma once
 
 #include "../math/exact.hpp"
@@ -35,11 +36,15 @@ struct swish {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        if constexpr (math::widens_v<V> && math::has_fused_fma) {
-            // beta >= 1 (silu, quick_gelu) in float (math/fast_sigmoid.hpp; a branch on the
-            // parameter, decided alike for every batch of a call)
-            if (beta >= 1.0 && beta <= 3.4e38)
-                return math::fast_swish(x, math::split_constant<float>(beta));
+        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>) {
+            // beta >= 1 (silu, quick_gelu) in the batch's own type (math/fast_sigmoid.hpp; a
+            // branch on the parameter, decided alike for every batch of a call); beta = 1 makes
+            // beta x exact, with no low part to carry
+            using T = math::scalar_t<V>;
+            if (beta == 1.0)
+                return math::fast_swish<true>(x, math::split_constant<T>(1.0));
+            if (beta > 1.0 && beta <= std::numeric_limits<T>::max())
+                return math::fast_swish(x, math::split_constant<T>(beta));
         }
         if constexpr (math::widens_v<V>) {
             // float: x/(1 + e) (z >= 0) or x e/(1 + e) (z < 0), e = e^-|z|, z = beta x, all in
