@@ -25,6 +25,7 @@
 
 #include "../math/exact.hpp"
 #include "../math/exp.hpp"
+#include "../math/fast_sigmoid.hpp"
 #include "../math/log.hpp"
 #include "../math/logistic.hpp"
 #include "../math/widen.hpp"
