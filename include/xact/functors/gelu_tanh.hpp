@@ -4,15 +4,18 @@
 // gelu_tanh'(x) = sigmoid(z) + x sigmoid'(z) z'(x), z'(x) = sqrt(8/pi) (1 + 3 * 0.044715 x^2),
 // with w = x z'(x) a double word: math::sigmoid_plus_prime (as swish', whose shape it shares;
 // near the root x0 = -0.75246 the error is absolute, the accuracy issue's mixed metric).
-// That is double's kernel; float computes the same formulas in plain double arithmetic, rounded
-// once (math/widen.hpp). The derivative reads x (no backward_from_output).
+// That is double's kernel, but for the forward where the target fuses fma: swish's kernel of
+// the batch's type (math/fast_sigmoid.hpp), fed the same z. Float computes the same formulas in
+// plain double arithmetic, rounded once (math/widen.hpp). The derivative reads x (no
+// backward_from_output).
 // Limits: gelu_tanh(-inf) = -0, (inf) = inf, gelu_tanh'(-inf) = 0, (inf) = 1. NaN -> NaN.
 // Measured max error (tests/functors/test_gelu_tanh.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.50 ULP (float), 1.00 (double) (at denormal results); derivative 0.51, 0.78.
+// forward 0.50 ULP (float), 1.31 (double; 1.00 without a fused fma); derivative 0.51, 0.78.
 // Bounds: 2 and 3 ULP.
 #pragma once
 
+#include "../math/fast_sigmoid.hpp"
 #include "../math/logistic.hpp"
 #include "../math/widen.hpp"
 
@@ -57,6 +60,12 @@ struct gelu_tanh {
             return math::keep_nan(x, r | (x & math::splat<V>(-0.0)));
         }
         const auto z = argument(x);
+        if constexpr (math::has_fused_fma && !math::is_scalar_v<V> && !math::widens_v<V>) {
+            // double with a fused fma: swish's kernel (math/fast_sigmoid.hpp; |z| >= 1.59 |x|),
+            // fed z's low part where |z| is below its clamp
+            const V limit(math::detail::fast_constants<math::scalar_t<V>>::swish_limit);
+            return math::fast_times_sigmoid<true>(x, z.hi, math::select(math::abs(z.hi) < limit, z.lo, math::splat<V>(0)));
+        }
         const V r = math::times_sigmoid(x, math::logistic(z), z.hi < math::splat<V>(0));
         // Below the exponential's range the result is 0 (this also keeps x = -inf finite).
         return math::select(z.hi < math::exp_range_low<V>(), math::copysign(math::splat<V>(0), x), r);

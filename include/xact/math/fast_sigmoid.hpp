@@ -1,7 +1,8 @@
 // The logistic kernels in the batch's own arithmetic, for targets with a fused fma: sigmoid
-// (float within 1.6 ULP, double within 1.5) and swish for beta >= 1 (silu, quick_gelu; within
-// 1.3 ULP), about half the work of computing float in double (math/widen.hpp) and of double's
-// double-word quotient (math/logistic.hpp). sigmoid:
+// (float within 1.6 ULP, double within 1.5), x sigmoid(z) for |z| >= |x| (swish for beta >= 1,
+// silu, quick_gelu, gelu_tanh; within 1.5 ULP) and c sigmoid'(z) (double sigmoid', tanh'; within
+// 1.1 ULP), about half the work of computing float in double (math/widen.hpp) and of double's
+// double-word quotients (math/logistic.hpp). sigmoid:
 //   e = e^a, a = -|x|:  n = round(a / ln2), r = a - n ln2 (two constants, exact products),
 //                       e^r = 1 + r + r^2 q(r) (float: q of degree 4, 2^-27 relative; double:
 //                       exp's q, math/exp.hpp), e = e^r 2^n
@@ -68,6 +69,21 @@ XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const xsi
         using C = fast_constants<T>;
         return (y * math::pow2i(n + V(C::scale_step))) * V(C::scale_back);
     }
+}
+
+// 2^n for an integer-valued n in the normal range.
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_pow2(const xsimd::batch<T, A>& n) noexcept
+{
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (std::is_same_v<T, float>)
+            return _mm512_scalef_ps(xsimd::batch<T, A>(1.0f), n);
+        else
+            return _mm512_scalef_pd(xsimd::batch<T, A>(1.0), n);
+    } else
+#endif
+        return math::pow2i(n);
 }
 
 // e^a = e^r 2^n, shared by the kernels here and math/fast_tanh.hpp: n = round(a / ln2) by the
@@ -157,34 +173,77 @@ XACT_INLINE xsimd::batch<T, A> fast_sigmoid(const xsimd::batch<T, A>& x, const x
     return detail::fast_quotient(math::select(x < V(T(0)), s.e, V(T(1))), V(T(0)), s);
 }
 
-// swish(x) = x sigmoid(beta x) for beta >= 1 (silu: beta = 1), the same way: z = beta x as an
-// exact product hi + lo (beta = bh + bl), then x (z >= 0) or x e^a (z < 0) over 1 + e, with
-// x e^r as x (p + p_lo), its product exact, so that e^r's own rounding (0.7 ULP) does not count,
-// and 2^n applied after the quotient (x e^z is normal where e^z is not): about 1.1 ULP.
-// beta >= 1 keeps |x| <= |z|: below z = -limit the result is 0 (x e^z < denorm_min / 2), and
-// beyond x = identity it rounds to x (fast_constants).
-// exact_z: beta = 1 (silu), where z = x has no low part.
-template <bool exact_z = false, class T, class A>
-XACT_INLINE xsimd::batch<T, A> fast_swish(const xsimd::batch<T, A>& x, const split_constant<T>& beta) noexcept
+// c sigmoid'(z) = c e / (1 + e)^2 for a power of two c (tanh' x = 4 sigmoid'(2x): math/fast_tanh.hpp),
+// e = e^-|z| = (p + p_lo) 2^n: c (p + p_lo) / (1 + e)^2 with 1 + e = d + err + p_lo 2^n and
+// (1 + e)^2 = dh + dl, rounded once by the exact residual, then 2^n applied once, so that a
+// denormal result is rounded once too. No cancellation anywhere (both signs of z alike).
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_sigmoid_prime(const xsimd::batch<T, A>& z, T limit, T c) noexcept
+{
+    using V = xsimd::batch<T, A>;
+    const V cv(c);
+    auto k = detail::fast_logistic(z, limit);
+    // e's low part p_lo 2^n joins err (one rounding on every target; below the smallest normal
+    // power, where n is clamped, it is far below d = 1)
+    const V min_n(T(std::numeric_limits<T>::min_exponent - 1));
+    const V err = k.err + k.p_lo * detail::fast_pow2(xsimd::max(k.n, min_n));
+    const V dh = k.d * k.d;
+    const V dl = math::fma(k.d + k.d, err, math::fma(k.d, k.d, math::neg(dh)));
+    const V inv2 = k.inv * k.inv;
+    const V m = cv * k.p;
+    const V y0 = m * inv2;
+    const V ny0 = math::neg(y0);
+    const V res = math::fma(ny0, dl, math::fma(ny0, dh, m) + cv * k.p_lo);
+    return detail::fast_scale(math::fma(res, inv2, y0), k.n);
+}
+
+// sigmoid'(x) (0 beyond the clamp: e^-limit < denorm_min / 2).
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_sigmoid_prime(const xsimd::batch<T, A>& x) noexcept
+{
+    return math::fast_sigmoid_prime(x, detail::fast_constants<T>::sigmoid_limit, T(1));
+}
+
+// x sigmoid(z) for z = zh + zl (zl: the low part of a rounded z, 0 where |zh| reaches the clamp,
+// or nothing: with_lo = false), the same way as sigmoid: x (z >= 0) or x e^a (z < 0) over 1 + e,
+// with x e^r as x (p + p_lo), its product exact, so that e^r's own rounding (0.7 ULP) does not
+// count, and 2^n applied after the quotient (x e^z is normal where e^z is not): about 1.1 ULP.
+// For callers whose |z| >= |x| (swish with beta >= 1, gelu_tanh): below z = -limit the result
+// is 0 (x e^z < denorm_min / 2), and beyond x = identity it rounds to x (fast_constants).
+template <bool with_lo, class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_times_sigmoid(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& z,
+                                                  const xsimd::batch<T, A>& z_lo) noexcept
 {
     using V = xsimd::batch<T, A>;
     using C = detail::fast_constants<T>;
-    const V zero(T(0)), minus_zero(T(-0.0)), limit(C::swish_limit);
-    const V bh(beta.hi);
-    const V z = exact_z ? x : x * bh;
-    // z's low part (0 where |z| reaches the clamp: there z may be inf and the low part NaN)
-    V z_lo = zero;
-    if constexpr (!exact_z)
-        z_lo = math::select(math::abs(z) < limit, math::fma(x, bh, math::neg(z)) + x * V(beta.lo), zero);
-    const auto s = detail::fast_logistic<!exact_z>(z, C::swish_limit, z_lo);
+    const V zero(T(0));
+    const auto s = detail::fast_logistic<with_lo>(z, C::swish_limit, z_lo);
     const auto negative = z < zero;
     const V m = math::select(negative, s.p, V(T(1)));
     const V hi = x * m;
     const V lo = math::fma(x, math::select(negative, s.p_lo, zero), math::fma(x, m, math::neg(hi)));
     const V y1 = detail::fast_quotient(hi, lo, s);
     V y = math::select(negative, detail::fast_scale(y1, s.n), y1);
-    y = math::select(x > V(C::swish_identity), x, math::select(z < math::neg(limit), zero, y));
-    return y | (x & minus_zero); // x's sign, zeros included
+    y = math::select(x > V(C::swish_identity), x, math::select(z < V(-C::swish_limit), zero, y));
+    return y | (x & V(T(-0.0))); // x's sign, zeros included
+}
+
+// swish(x) = x sigmoid(beta x) for beta >= 1 (silu: beta = 1): z = beta x as an exact product
+// hi + lo (beta = bh + bl); exact_z: beta = 1, where z = x has no low part.
+template <bool exact_z = false, class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_swish(const xsimd::batch<T, A>& x, const split_constant<T>& beta) noexcept
+{
+    using V = xsimd::batch<T, A>;
+    if constexpr (exact_z) {
+        return math::fast_times_sigmoid<false>(x, x, V(T(0)));
+    } else {
+        const V bh(beta.hi), zero(T(0));
+        const V z = x * bh;
+        // z's low part (0 where |z| reaches the clamp: there z may be inf and the low part NaN)
+        const V limit(detail::fast_constants<T>::swish_limit);
+        const V z_lo = math::select(math::abs(z) < limit, math::fma(x, bh, math::neg(z)) + x * V(beta.lo), zero);
+        return math::fast_times_sigmoid<true>(x, z, z_lo);
+    }
 }
 
 } // namespace xact::math

@@ -14,21 +14,6 @@
 
 namespace xact::math {
 
-namespace detail {
-
-// 2^n for an integer-valued n in [-126, 127].
-template <class A>
-XACT_INLINE xsimd::batch<float, A> fast_pow2(const xsimd::batch<float, A>& n) noexcept
-{
-#if XSIMD_WITH_AVX512F
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A>)
-        return _mm512_scalef_ps(xsimd::batch<float, A>(1.0f), n);
-    else
-#endif
-        return math::pow2i(n);
-}
-
-} // namespace detail
 
 template <class A>
 XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) noexcept
@@ -68,26 +53,12 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     return math::abs(y) | (x & V(-0.0f));
 }
 
-// tanh' x = 1 / cosh^2 x = 4 e / (1 + e)^2, e = e^(-2|x|) = (p + p_lo) 2^n (the logistic kernel):
-// 4 (p + p_lo) / (1 + e)^2 with (1 + e)^2 = dh + dl exactly, rounded once by the exact residual,
-// then 2^n applied once, so a denormal result is rounded once too (0 beyond |x| = 52.7).
+// tanh' x = 1 / cosh^2 x = 4 sigmoid'(2x) = 4 e / (1 + e)^2, e = e^(-2|x|), by the logistic
+// kernel (math/fast_sigmoid.hpp): rounded once, 0 beyond |x| = 52.7.
 template <class A>
 XACT_INLINE xsimd::batch<float, A> fast_tanh_prime(const xsimd::batch<float, A>& x) noexcept
 {
-    using V = xsimd::batch<float, A>;
-    const V four(4.0f);
-    auto k = detail::fast_logistic(x + x, 112.0f);
-    // 1 + e = d + err, with e's low part p_lo 2^n (one rounding on every target; below 2^-126,
-    // where n is clamped, it is far below d = 1)
-    const V err = k.err + k.p_lo * detail::fast_pow2(xsimd::max(k.n, V(-126.0f)));
-    const V dh = k.d * k.d;
-    const V dl = math::fma(k.d + k.d, err, math::fma(k.d, k.d, math::neg(dh)));
-    const V inv2 = k.inv * k.inv;
-    const V m = four * k.p;
-    const V y0 = m * inv2;
-    const V ny0 = math::neg(y0);
-    const V res = math::fma(ny0, dl, math::fma(ny0, dh, m) + four * k.p_lo);
-    return detail::fast_scale(math::fma(res, inv2, y0), k.n);
+    return math::fast_sigmoid_prime(x + x, 112.0f, 4.0f);
 }
 
 } // namespace xact::math
