@@ -51,50 +51,31 @@ struct fast_constants<double> {
     static constexpr double swish_identity = 40.0; // e^-40 < 2^-57
 };
 
-// y 2^n for an integer-valued n in [-(limit / ln2 + 1), 0], rounded once: y 2^(n + k) is exact
-// (normal, or n + k >= 0) for the y of the kernels below, the product by 2^-k rounds.
-template <class T, class A>
-XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& n) noexcept
-{
-    using V = xsimd::batch<T, A>;
-#if XSIMD_WITH_AVX512F
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-        if constexpr (std::is_same_v<T, float>)
-            return _mm512_scalef_ps(y, n);
-        else
-            return _mm512_scalef_pd(y, n);
-    } else
-#endif
-    {
-        using C = fast_constants<T>;
-        return (y * math::pow2i(n + V(C::scale_step))) * V(C::scale_back);
-    }
-}
-
-// 2^n for an integer-valued n in the normal range.
-template <class T, class A>
-XACT_INLINE xsimd::batch<T, A> fast_pow2(const xsimd::batch<T, A>& n) noexcept
-{
-#if XSIMD_WITH_AVX512F
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-        if constexpr (std::is_same_v<T, float>)
-            return _mm512_scalef_ps(xsimd::batch<T, A>(1.0f), n);
-        else
-            return _mm512_scalef_pd(xsimd::batch<T, A>(1.0), n);
-    } else
-#endif
-        return math::pow2i(n);
-}
-
 // e^a = e^r 2^n, shared by the kernels here and math/fast_tanh.hpp: n = round(a / ln2) by the
 // magic-number trick (|a| < 2^22), then r = a - n ln2 with exp's two-part ln2 (n ln2_hi exact),
 // and q(r) of e^r = 1 + r + r^2 q(r) (float: in Estrin's form, given r2 = r^2).
+// The rounding sum v = a / ln2 + magic + bias + k carries n's biased exponent plus k in its low
+// bits (the sum's ULP is 1, and a / ln2 is never half an integer for these a), so that
+// 2^(n + k) is v's bits shifted into the exponent field, one operation where pow2i takes three
+// (n + bias + k must lie in [1, 2 bias]); n itself is v - (magic + bias + k).
+template <class T>
+XACT_INLINE constexpr T fast_exp_offset(int k) noexcept
+{
+    return fast_constants<T>::magic + T(std::numeric_limits<T>::max_exponent - 1 + k);
+}
+
 template <class T, class A>
-XACT_INLINE xsimd::batch<T, A> fast_exp_exponent(const xsimd::batch<T, A>& a) noexcept
+XACT_INLINE xsimd::batch<T, A> fast_exp_rounded(const xsimd::batch<T, A>& a, T offset) noexcept
 {
     using V = xsimd::batch<T, A>;
-    const V magic(fast_constants<T>::magic);
-    return math::fma(a, V(exp_constants<T>::log2e), magic) - magic; // rounded to an integer
+    return math::fma(a, V(exp_constants<T>::log2e), V(offset));
+}
+
+// 2^(n + k) of a rounding sum v (above).
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_exp_power(const xsimd::batch<T, A>& v) noexcept
+{
+    return math::from_bits_as<T>(math::to_bits(v) << (std::numeric_limits<T>::digits - 1));
 }
 
 template <class T, class A>
@@ -126,7 +107,44 @@ template <class T, class A>
 struct fast_logistic_parts {
     using V = xsimd::batch<T, A>;
     V p, p_lo, n, e, d, err, inv; // e^r = p + p_lo exactly as summed (callers that need it)
+    V power;                      // 2^(n + k), k = scale_step
 };
+
+// y 2^n for an integer-valued n in [-(limit / ln2 + 1), 0], rounded once: y 2^(n + k) is exact
+// (normal, or n + k >= 0) for the y of the kernels below, the product by 2^-k rounds.
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const fast_logistic_parts<T, A>& s) noexcept
+{
+    using V = xsimd::batch<T, A>;
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (std::is_same_v<T, float>)
+            return _mm512_scalef_ps(y, s.n);
+        else
+            return _mm512_scalef_pd(y, s.n);
+    } else
+#endif
+        return (y * s.power) * V(fast_constants<T>::scale_back);
+}
+
+// 2^max(n, m) for the smallest normal exponent m: 2^(n + k) is normal, so 2^(max(n, m) + k) is
+// its max with 2^(m + k), and the product by 2^-k exact.
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_pow2_normal(const fast_logistic_parts<T, A>& s) noexcept
+{
+    using V = xsimd::batch<T, A>;
+    using C = fast_constants<T>;
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        const V m(T(std::numeric_limits<T>::min_exponent - 1));
+        if constexpr (std::is_same_v<T, float>)
+            return _mm512_scalef_ps(V(1.0f), xsimd::max(s.n, m));
+        else
+            return _mm512_scalef_pd(V(1.0), xsimd::max(s.n, m));
+    } else
+#endif
+        return xsimd::max(s.power, V(std::numeric_limits<T>::min() / C::scale_back)) * V(C::scale_back);
+}
 
 template <bool with_lo = false, class T, class A>
 XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x, T limit,
@@ -137,16 +155,22 @@ XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x,
     // x86's max returns its second operand when one is NaN, NEON's max returns the NaN: either
     // way a NaN x stays NaN.
     const V a = xsimd::max(V(-limit), x | V(T(-0.0)));
-    const V n = fast_exp_exponent(a);
+    constexpr T offset = fast_exp_offset<T>(int(fast_constants<T>::scale_step));
+    const V v = fast_exp_rounded(a, offset);
+    const V n = v - V(offset);
+    const V power = fast_exp_power(v);
     V r = fast_exp_reduce(a, n);
     if constexpr (with_lo)
         r = r + (x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0))); // a's low part: x_lo with -sign(x)
     const V r2 = r * r;
     const V sum = math::fma(r2, fast_exp_q_of(r, r2), r);
     const V p = one + sum;
-    const V e = detail::fast_scale(p, n);
-    const V d = one + e;
-    return {p, (one - p) + sum, n, e, d, (one - d) + e, math::div(one, d)};
+    fast_logistic_parts<T, A> s{p, (one - p) + sum, n, {}, {}, {}, {}, power};
+    s.e = detail::fast_scale(p, s);
+    s.d = one + s.e;
+    s.err = (one - s.d) + s.e;
+    s.inv = math::div(one, s.d);
+    return s;
 }
 
 // (hi + lo) / (1 + e), rounded once: y0 = hi/d, corrected by the exact residual.
@@ -155,7 +179,17 @@ XACT_INLINE xsimd::batch<T, A> fast_quotient(const xsimd::batch<T, A>& hi, const
                                              const fast_logistic_parts<T, A>& s) noexcept
 {
     const auto y0 = hi * s.inv;
-    const auto res = math::fma(math::neg(y0), s.err, math::fma(math::neg(y0), s.d, hi) + lo);
+    const auto res = math::fnma(y0, s.err, math::fnma(y0, s.d, hi) + lo);
+    return math::fma(res, s.inv, y0);
+}
+
+// hi / (1 + e), the same for hi >= 0 (a zero or NaN lo only changes the sign of a zero residual,
+// which y0 >= 0 absorbs).
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_quotient(const xsimd::batch<T, A>& hi, const fast_logistic_parts<T, A>& s) noexcept
+{
+    const auto y0 = hi * s.inv;
+    const auto res = math::fnma(y0, s.err, math::fnma(y0, s.d, hi));
     return math::fma(res, s.inv, y0);
 }
 
@@ -170,7 +204,7 @@ XACT_INLINE xsimd::batch<T, A> fast_sigmoid(const xsimd::batch<T, A>& x, const x
     using V = xsimd::batch<T, A>;
     // the clamp changes no result (e^-limit < denorm_min / 2)
     const auto s = detail::fast_logistic<with_lo>(x, detail::fast_constants<T>::sigmoid_limit, x_lo);
-    return detail::fast_quotient(math::select(x < V(T(0)), s.e, V(T(1))), V(T(0)), s);
+    return detail::fast_quotient(math::select(x < V(T(0)), s.e, V(T(1))), s);
 }
 
 // c sigmoid'(z) = c e / (1 + e)^2 for a power of two c (tanh' x = 4 sigmoid'(2x), in
@@ -186,16 +220,14 @@ XACT_INLINE xsimd::batch<T, A> fast_sigmoid_prime(const xsimd::batch<T, A>& z, T
     auto k = detail::fast_logistic(z, limit);
     // e's low part p_lo 2^n joins err (one rounding on every target; below the smallest normal
     // power, where n is clamped, it is far below d = 1)
-    const V min_n(T(std::numeric_limits<T>::min_exponent - 1));
-    const V err = k.err + k.p_lo * detail::fast_pow2(xsimd::max(k.n, min_n));
+    const V err = k.err + k.p_lo * detail::fast_pow2_normal(k);
     const V dh = k.d * k.d;
-    const V dl = math::fma(k.d + k.d, err, math::fma(k.d, k.d, math::neg(dh)));
+    const V dl = math::fma(k.d + k.d, err, math::fms(k.d, k.d, dh));
     const V inv2 = k.inv * k.inv;
     const V m = cv * k.p;
     const V y0 = m * inv2;
-    const V ny0 = math::neg(y0);
-    const V res = math::fma(ny0, dl, math::fma(ny0, dh, m) + cv * k.p_lo);
-    return detail::fast_scale(math::fma(res, inv2, y0), k.n);
+    const V res = math::fnma(y0, dl, math::fnma(y0, dh, m) + cv * k.p_lo);
+    return detail::fast_scale(math::fma(res, inv2, y0), k);
 }
 
 // sigmoid'(x) (0 beyond the clamp: e^-limit < denorm_min / 2).
@@ -222,9 +254,9 @@ XACT_INLINE xsimd::batch<T, A> fast_times_sigmoid(const xsimd::batch<T, A>& x, c
     const auto negative = z < zero;
     const V m = math::select(negative, s.p, V(T(1)));
     const V hi = x * m;
-    const V lo = math::fma(x, math::select(negative, s.p_lo, zero), math::fma(x, m, math::neg(hi)));
+    const V lo = math::fma(x, math::select(negative, s.p_lo, zero), math::fms(x, m, hi));
     const V y1 = detail::fast_quotient(hi, lo, s);
-    V y = math::select(negative, detail::fast_scale(y1, s.n), y1);
+    V y = math::select(negative, detail::fast_scale(y1, s), y1);
     y = math::select(x > V(C::swish_identity), x, math::select(z < V(-C::swish_limit), zero, y));
     return y | (x & V(T(-0.0))); // x's sign, zeros included
 }
@@ -242,7 +274,7 @@ XACT_INLINE xsimd::batch<T, A> fast_swish(const xsimd::batch<T, A>& x, const spl
         const V z = x * bh;
         // z's low part (0 where |z| reaches the clamp: there z may be inf and the low part NaN)
         const V limit(detail::fast_constants<T>::swish_limit);
-        const V z_lo = math::select(math::abs(z) < limit, math::fma(x, bh, math::neg(z)) + x * V(beta.lo), zero);
+        const V z_lo = math::select(math::abs(z) < limit, math::fms(x, bh, z) + x * V(beta.lo), zero);
         return math::fast_times_sigmoid<true>(x, z, z_lo);
     }
 }

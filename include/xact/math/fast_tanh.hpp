@@ -27,7 +27,9 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     // e^z = 2^n e^r, n clamped at -24 so that t - 1 (t = 2^n) is exact below. Where the clamp
     // acts (z < -16.98) r reaches -1.47, where q is 1 % off, but there tanh is within 2^-24 of 1
     // and needs e^z to no more than 10 %.
-    const V n = xsimd::max(V(-24.0f), detail::fast_exp_exponent(z));
+    constexpr float offset = detail::fast_exp_offset<float>(0);
+    const V v = xsimd::max(V(offset - 24.0f), detail::fast_exp_rounded(z, offset));
+    const V n = v - V(offset);
     const V r = detail::fast_exp_reduce(z, n);
     const V r2 = r * r;
     const V w = r2 * detail::fast_exp_q_of(r, r2);
@@ -37,7 +39,7 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     // m = e^z - 1 = t (sh + sl) + (t - 1): t - 1 is exact (n >= -24) and t sh too, so
     // t sh + (t - 1) = mh + ml exactly (t - 1 and mh are within a factor 2 of each other where
     // n < 0; t - 1 = 0 where n = 0)
-    const V t = detail::fast_pow2(n);
+    const V t = detail::fast_exp_power(v);
     const V tm1 = t - one;
     const V mh = math::fma(t, sh, tm1);
     const V ml = math::fma(t, sl, math::fma(t, sh, tm1 - mh));
@@ -47,8 +49,7 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     const V err = ((two - d) + mh) + ml;
     const V inv = math::div(one, d);
     const V y0 = mh * inv;
-    const V ny0 = math::neg(y0);
-    const V res = math::fma(ny0, err, math::fma(ny0, d, mh) + ml);
+    const V res = math::fnma(y0, err, math::fnma(y0, d, mh) + ml);
     const V y = math::fma(res, inv, y0); // <= 0
     return math::abs(y) | (x & V(-0.0f));
 }

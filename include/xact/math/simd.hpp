@@ -74,6 +74,84 @@ XACT_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& a, const xsimd::bat
     }
 }
 
+// c - a b and a b - c, each rounded once where fma() fuses: one instruction on x86's FMA3 and
+// AVX-512 (xsimd 8.1 has them for FMA3 only, and not fused on NEON under -ffp-contract=off),
+// fma() with a negated operand elsewhere (NEON fuses that; without a fused fma it rounds twice,
+// as fma() does). The same values as fma(neg(a), b, c) and fma(a, b, neg(c)) on every target.
+template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+XACT_INLINE T fnma(T a, T b, T c) noexcept
+{
+    return math::fma(-a, b, c);
+}
+
+template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+XACT_INLINE T fms(T a, T b, T c) noexcept
+{
+    return math::fma(a, b, -c);
+}
+
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fnma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
+                                    const xsimd::batch<T, A>& c) noexcept
+{
+    constexpr bool is_float = std::is_same_v<T, float>;
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (is_float)
+            return _mm512_fnmadd_ps(a, b, c);
+        else
+            return _mm512_fnmadd_pd(a, b, c);
+    } else
+#endif
+#if defined(__FMA__)
+    if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+        if constexpr (is_float)
+            return _mm256_fnmadd_ps(a, b, c);
+        else
+            return _mm256_fnmadd_pd(a, b, c);
+    } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        if constexpr (is_float)
+            return _mm_fnmadd_ps(a, b, c);
+        else
+            return _mm_fnmadd_pd(a, b, c);
+    } else
+#endif
+    {
+        return math::fma(xsimd::batch<T, A>(T(-0.0)) - a, b, c);
+    }
+}
+
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fms(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
+                                   const xsimd::batch<T, A>& c) noexcept
+{
+    constexpr bool is_float = std::is_same_v<T, float>;
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        if constexpr (is_float)
+            return _mm512_fmsub_ps(a, b, c);
+        else
+            return _mm512_fmsub_pd(a, b, c);
+    } else
+#endif
+#if defined(__FMA__)
+    if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+        if constexpr (is_float)
+            return _mm256_fmsub_ps(a, b, c);
+        else
+            return _mm256_fmsub_pd(a, b, c);
+    } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        if constexpr (is_float)
+            return _mm_fmsub_ps(a, b, c);
+        else
+            return _mm_fmsub_pd(a, b, c);
+    } else
+#endif
+    {
+        return math::fma(a, b, xsimd::batch<T, A>(T(-0.0)) - c);
+    }
+}
+
 // --- division -------------------------------------------------------------------------------
 // xsimd 8.1 divides float batches on NEON by a reciprocal estimate and two Newton steps, which
 // is not the correctly rounded quotient (1 ULP off for some inputs), so every kernel division
