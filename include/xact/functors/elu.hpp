@@ -10,6 +10,7 @@
 #pragma once
 
 #include "../math/exp.hpp"
+#include "../math/fast_expm1.hpp"
 
 namespace xact {
 
@@ -26,7 +27,7 @@ struct elu {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
-        return math::select(x > math::splat<V>(0), x, math::scale(math::expm1(x), math::split_constant<T>(alpha)));
+        return math::select(x > math::splat<V>(0), x, math::scale(negative_branch(x), math::split_constant<T>(alpha)));
     }
 
     template <class V>
@@ -53,10 +54,22 @@ struct elu {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative_alpha(v); });
-        return math::select(x > math::splat<V>(0), math::splat<V>(0), math::expm1(x));
+        return math::select(x > math::splat<V>(0), math::splat<V>(0), negative_branch(x));
     }
 
     bool output_invertible() const noexcept { return alpha > 0; }
+
+private:
+    // e^x - 1 where x <= 0 (other lanes are selected away): with a fused fma by the short
+    // kernel for that side (math/fast_expm1.hpp), else expm1 (math/exp.hpp).
+    template <class V>
+    XACT_INLINE static V negative_branch(V x) noexcept
+    {
+        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>)
+            return math::fast_expm1_nonpositive(x);
+        else
+            return math::expm1(x);
+    }
 };
 
 } // namespace xact
