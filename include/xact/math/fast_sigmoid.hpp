@@ -110,21 +110,33 @@ struct fast_logistic_parts {
     V power;                      // 2^(n + k), k = scale_step
 };
 
-// y 2^n for an integer-valued n in [-(limit / ln2 + 1), 0], rounded once: y 2^(n + k) is exact
-// (normal, or n + k >= 0) for the y of the kernels below, the product by 2^-k rounds.
+// y 2^n for an integer-valued n in [-(limit / ln2 + 1), 0], rounded once, given power =
+// 2^(n + k): y 2^(n + k) is exact (normal, or n + k >= 0) for the y of the kernels here and in
+// math/fast_exp.hpp, the product by 2^-k rounds.
 template <class T, class A>
-XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const fast_logistic_parts<T, A>& s) noexcept
+XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& n,
+                                          const xsimd::batch<T, A>& power) noexcept
 {
     using V = xsimd::batch<T, A>;
 #if XSIMD_WITH_AVX512F
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        (void)power;
         if constexpr (std::is_same_v<T, float>)
-            return _mm512_scalef_ps(y, s.n);
+            return _mm512_scalef_ps(y, n);
         else
-            return _mm512_scalef_pd(y, s.n);
+            return _mm512_scalef_pd(y, n);
     } else
 #endif
-        return (y * s.power) * V(fast_constants<T>::scale_back);
+    {
+        (void)n;
+        return (y * power) * V(fast_constants<T>::scale_back);
+    }
+}
+
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_scale(const xsimd::batch<T, A>& y, const fast_logistic_parts<T, A>& s) noexcept
+{
+    return detail::fast_scale(y, s.n, s.power);
 }
 
 // 2^max(n, m) for the smallest normal exponent m: 2^(n + k) is normal, so 2^(max(n, m) + k) is
