@@ -52,3 +52,42 @@ TEMPLATE_TEST_CASE("math::div is the IEEE quotient in every lane", "[math][simd]
     CHECK(wrong == 0);
     CHECK(xact::math::div(T(1), T(3)) == T(1) / T(3));
 }
+
+// math::fnma (c - a b) and math::fms (a b - c) give, in every lane, the same bits as math::fma
+// with the negated operand: rounded once where the target fuses fma (the kernels' exact
+// residuals depend on it), twice where it does not, like fma() itself.
+TEMPLATE_TEST_CASE("math::fnma and math::fms are fma with a negated operand in every lane", "[math][simd]", float,
+                   double)
+{
+    using T = TestType;
+    using B = xsimd::batch<T>;
+    const auto a = division_operands<T>(3, 1 << 14), b = division_operands<T>(4, 1 << 14),
+               c = division_operands<T>(5, 1 << 14);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i + B::size <= a.size(); i += B::size) {
+        const B va = B::load_unaligned(a.data() + i), vb = B::load_unaligned(b.data() + i),
+                vc = B::load_unaligned(c.data() + i);
+        const B n = xact::math::fnma(va, vb, vc), s = xact::math::fms(va, vb, vc);
+        for (std::size_t j = 0; j < B::size; ++j) {
+            const T x = a[i + j], y = b[i + j], z = c[i + j];
+            const T want_n = xact::math::fma(-x, y, z), want_s = xact::math::fma(x, y, -z);
+            // NaN's sign is not specified (fnmadd keeps a NaN operand's sign)
+            const bool ok_n = std::isnan(want_n) ? std::isnan(n.get(j)) : same_bits(n.get(j), want_n);
+            const bool ok_s = std::isnan(want_s) ? std::isnan(s.get(j)) : same_bits(s.get(j), want_s);
+            if (!ok_n || !ok_s) {
+                ++wrong;
+                UNSCOPED_INFO(x << ", " << y << ", " << z << ": fnma " << n.get(j) << " (want " << want_n << "), fms "
+                                << s.get(j) << " (want " << want_s << ")");
+            }
+        }
+        if (wrong > 5)
+            break;
+    }
+    CHECK(wrong == 0);
+    if (xact::math::has_fused_fma) {
+        // one rounding: 1 - (1 + eps)(1 - eps) = eps^2 exactly, lost by a rounded product
+        const T eps = std::numeric_limits<T>::epsilon();
+        CHECK(xact::math::fnma(B(T(1) + eps), B(T(1) - eps), B(T(1))).get(0) == eps * eps);
+        CHECK(xact::math::fms(B(T(1) + eps), B(T(1) - eps), B(T(1))).get(0) == -eps * eps);
+    }
+}

@@ -195,8 +195,8 @@ XACT_INLINE xsimd::batch<T, A> fast_quotient(const xsimd::batch<T, A>& hi, const
     return math::fma(res, s.inv, y0);
 }
 
-// hi / (1 + e), the same for hi >= 0 (a zero or NaN lo only changes the sign of a zero residual,
-// which y0 >= 0 absorbs).
+// hi / (1 + e): the above with lo = 0, for hi >= 0 (adding a zero lo could only change the sign
+// of a zero residual, which y0 >= 0 absorbs), one operation fewer.
 template <class T, class A>
 XACT_INLINE xsimd::batch<T, A> fast_quotient(const xsimd::batch<T, A>& hi, const fast_logistic_parts<T, A>& s) noexcept
 {
