@@ -477,9 +477,10 @@ struct thread_probe {
 
 } // namespace
 
-TEST_CASE("the cut: 16 KiB boundaries, the threshold, the threads used", "[parallel]")
+TEST_CASE("the cut: 16 KiB boundaries in whole loop steps, the threshold, the threads used", "[parallel]")
 {
-    SECTION("every piece but the first starts on a 16 KiB boundary and the pieces cover [0, n)")
+    SECTION("every piece but the first starts within one loop step past a 16 KiB boundary, a whole "
+            "number of steps from the start, and the pieces cover [0, n)")
     {
         page_vector<float> buf(300000);
         for (std::size_t offset : {0, 1, 1000, 4095})
@@ -493,7 +494,9 @@ TEST_CASE("the cut: 16 KiB boundaries, the threshold, the threads used", "[paral
                     REQUIRE(b.size() - 1 <= pieces);
                     for (std::size_t i = 1; i + 1 < b.size(); ++i) {
                         REQUIRE(b[i] > b[i - 1]);
-                        REQUIRE(reinterpret_cast<std::uintptr_t>(p + b[i]) % page == 0);
+                        // the same loop step (two batches of the widest target) as one thread's walk
+                        REQUIRE(static_cast<std::size_t>(b[i]) % (xact::engine::loop_step_bytes / sizeof(float)) == 0);
+                        REQUIRE(reinterpret_cast<std::uintptr_t>(p + b[i]) % page < xact::engine::loop_step_bytes);
                     }
                     // enough work for every piece: as many as asked, up to one per 16 KiB
                     if (n >= pieces * 4096 + 4096)

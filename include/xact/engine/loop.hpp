@@ -57,8 +57,18 @@ void transform(Op op, std::size_t n, const std::array<strided<const T>, K>& in, 
 
     std::size_t i = 0;
     if (contiguous) {
+        // Local copies: the stores below may alias anything (the intrinsics' types), which
+        // would make the compiler reload the pointers from `in` every batch.
+        const std::array<strided<const T>, K> src = in;
+        T* const dst = out.p;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            const batch<T> a = detail::apply_loaded<T, K>(op, src, i, seq);
+            const batch<T> b = detail::apply_loaded<T, K>(op, src, i + L, seq);
+            a.store_unaligned(dst + i);
+            b.store_unaligned(dst + i + L);
+        }
         for (; i + L <= n; i += L)
-            detail::apply_loaded<T, K>(op, in, i, seq).store_unaligned(out.p + i);
+            detail::apply_loaded<T, K>(op, src, i, seq).store_unaligned(dst + i);
     } else {
         // Gather a batch per input, compute, scatter: vectorized math on strided memory.
         alignas(64) T buf[K ? K : 1][L];

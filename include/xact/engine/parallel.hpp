@@ -128,18 +128,24 @@ struct plan {
     std::size_t pieces() const noexcept { return bounds.size() < 2 ? 0 : bounds.size() - 1; }
 };
 
-// Flat pieces are whole multiples of 16 KiB of the output, between addresses that are multiples
-// of 16 KiB: every piece but the first starts on a boundary, so no two threads write one cache
-// line (or one page-sized run that a prefetcher streams).
+// Flat pieces are whole multiples of 16 KiB of the output, from near the first address that is
+// a multiple of 16 KiB (page-sized runs that a prefetcher streams, at most one cache line shared
+// at a cut). Every cut lies a whole number of loop steps from the start (loop_step_bytes: two
+// batches of the widest target): engine::transform takes two batches a step, and its two copies
+// of the batch code may order a commutative operation differently, which shows in the sign of a
+// NaN made from two NaNs; cut at whole steps, each element goes through the same copy as in the
+// one-thread walk, so results are bit-identical, NaN payloads included.
 inline constexpr std::size_t grain_bytes = 16384;
+inline constexpr std::size_t loop_step_bytes = 128;
 
 template <class T>
 std::vector<std::ptrdiff_t> flat_bounds(const T* out, std::size_t n, std::size_t pieces)
 {
     const std::size_t grain = grain_bytes / sizeof(T);
     const auto address = reinterpret_cast<std::uintptr_t>(out);
+    constexpr std::size_t step = loop_step_bytes / sizeof(T);
     std::size_t head = address % sizeof(T) != 0 ? 0 : (grain_bytes - address % grain_bytes) % grain_bytes / sizeof(T);
-    head = std::min(head, n);
+    head = std::min((head + step - 1) / step * step, n);
     const std::size_t grains = (n - head + grain - 1) / grain;
     std::vector<std::ptrdiff_t> bounds{0};
     for (std::size_t k = 1; k < pieces; ++k) {
