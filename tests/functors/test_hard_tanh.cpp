@@ -52,4 +52,14 @@ TEMPLATE_TEST_CASE("hard_tanh", "[hard_tanh]", float, double)
         CHECK(f.derivative_from_output(T(-1)) == T(0));
         CHECK(f.derivative_from_output(T(-0.5)) == T(1));
     }
+
+    SECTION("a zero equal to a bound is returned as it is (the clamp returns x unless x is outside)")
+    {
+        const xact::hard_tanh f(0.0, 6.0), g(-6.0, -0.0);
+        CHECK(same_bits(f(T(-0.0)), T(-0.0)));
+        CHECK(same_bits(f(T(0)), T(0)));
+        CHECK(same_bits(g(T(0)), T(0)));
+        CHECK(same_bits(g(T(-0.0)), T(-0.0)));
+        CHECK(std::isnan(f(std::numeric_limits<T>::quiet_NaN())));
+    }
 }

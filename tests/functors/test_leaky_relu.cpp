@@ -25,6 +25,33 @@ TEMPLATE_TEST_CASE("leaky_relu", "[leaky_relu]", float, double)
             CHECK(f(-std::numeric_limits<T>::infinity()) == (alpha == 0 ? T(0) : -std::numeric_limits<T>::infinity()));
         }
     }
+    SECTION("the forward is x for x > 0 and alpha x otherwise, bit for bit, for any alpha")
+    {
+        // 0 <= alpha <= 1 takes max(x, alpha x), other alphas a select: both must give exactly
+        // the definition, signed zeros and NaN included.
+        auto xs = sweep_inputs<T>();
+        for (T v : {T(0), T(-0.0), std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(),
+                    std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::denorm_min(),
+                    -std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::max(),
+                    std::numeric_limits<T>::lowest()})
+            xs.push_back(v);
+        for (double alpha : {0.0, -0.0, 0.01, 0.5, 1.0, 1.5, -0.5}) {
+            const xact::leaky_relu f(alpha);
+            const T a = T(alpha);
+            std::vector<T> y(xs.size());
+            xact::forward(f, xs.data(), y.data(), xs.size());
+            std::size_t wrong = 0;
+            for (std::size_t i = 0; i < xs.size(); ++i) {
+                const T x = xs[i];
+                // alpha = 0: 0 with the product's sign at x = -inf, not NaN
+                const T want = x > 0 ? x : (a == 0 && std::isinf(x) ? std::copysign(T(0), x) * std::copysign(T(1), a) : x * a);
+                const bool ok = std::isnan(x) ? std::isnan(y[i]) : same_bits(y[i], want);
+                if (!ok && ++wrong <= 5)
+                    UNSCOPED_INFO("alpha = " << alpha << ", x = " << x << ": " << y[i] << ", want " << want);
+            }
+            CHECK(wrong == 0);
+        }
+    }
     SECTION("backward_from_output needs alpha > 0")
     {
         std::vector<T> y{T(1)}, dy{T(1)}, dx{T(7)};

@@ -1,6 +1,7 @@
 // The batch primitives of include/xact/math/simd.hpp whose rounding the kernels rely on.
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <xact/math/simd.hpp>
@@ -90,4 +91,39 @@ TEMPLATE_TEST_CASE("math::fnma and math::fms are fma with a negated operand in e
         CHECK(xact::math::fnma(B(T(1) + eps), B(T(1) - eps), B(T(1))).get(0) == eps * eps);
         CHECK(xact::math::fms(B(T(1) + eps), B(T(1) - eps), B(T(1))).get(0) == -eps * eps);
     }
+}
+
+// math::clamp is lo where x < lo, hi where x > hi and x itself elsewhere, in every lane and on
+// every target (x86 computes it by max and min, others by selects): a NaN stays NaN and an x
+// equal to a bound keeps its own bits (-0 stays -0 at a bound of +0, +0 at -0), which the
+// functors' sign-of-zero contracts (hard_tanh, relu6) rely on.
+TEMPLATE_TEST_CASE("math::clamp returns x itself unless it lies outside the bounds", "[math][simd]", float, double)
+{
+    using T = TestType;
+    using B = xsimd::batch<T>;
+    using L = std::numeric_limits<T>;
+    auto x = division_operands<T>(6, 1 << 12);
+    for (T s : {T(-0.0), T(0), T(-1), T(1), T(6), L::infinity(), -L::infinity()})
+        x.push_back(s);
+    const std::vector<std::pair<T, T>> bounds = {{T(-1), T(1)},          {T(0), T(6)},   {T(-0.0), T(0)},
+                                                 {T(0), T(-0.0)},        {T(-3), T(-3)}, {-L::infinity(), T(2)},
+                                                 {T(-2), L::infinity()}, {L::denorm_min(), L::min()}};
+    std::size_t wrong = 0;
+    for (const auto& [lo, hi] : bounds) {
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            // each value in each lane position, beside different neighbours
+            alignas(64) T in[B::size];
+            for (std::size_t j = 0; j < B::size; ++j)
+                in[j] = x[(i + j * 977) % x.size()];
+            const B c = xact::math::clamp(B::load_aligned(in), B(lo), B(hi));
+            for (std::size_t j = 0; j < B::size; ++j) {
+                const T v = in[j];
+                const T want = v < lo ? lo : (v > hi ? hi : v);
+                const bool ok = std::isnan(v) ? std::isnan(c.get(j)) : same_bits(c.get(j), want);
+                if (!ok && ++wrong <= 5)
+                    UNSCOPED_INFO("clamp(" << v << ", " << lo << ", " << hi << ") = " << c.get(j) << ", want " << want);
+            }
+        }
+    }
+    CHECK(wrong == 0);
 }

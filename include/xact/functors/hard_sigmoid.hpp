@@ -46,10 +46,9 @@ struct hard_sigmoid {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        // x clamped to [-3, 3] (x86's max and min return their second operand where one is NaN,
-        // NEON's the NaN: either way a NaN stays NaN), so that 3 >= |x| and x + 3 is carried
-        // exactly by a fast two-sum; the ends give 0/6 and 6/6 exactly.
-        const V c = xsimd::min(math::splat<V>(3), xsimd::max(math::splat<V>(-3), x));
+        // x clamped to [-3, 3] (a NaN stays NaN), so that 3 >= |x| and x + 3 is carried exactly
+        // by a fast two-sum; the ends give 0/6 and 6/6 exactly.
+        const V c = math::clamp(x, math::splat<V>(-3), math::splat<V>(3));
         const auto s = math::fast_two_sum(math::splat<V>(3), c);
         return detail::divide_by_6(s.hi, s.lo);
     }

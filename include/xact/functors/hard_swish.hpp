@@ -28,7 +28,7 @@ struct hard_swish {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         // c = x clamped to [-3, 3] (a NaN stays NaN, as in hard_sigmoid), so that c + 3 is a fast
         // two-sum; c = -3 gives c + 3 = 0 and y = +0, so only x >= 3 needs a select.
-        const V c = xsimd::min(math::splat<V>(3), xsimd::max(math::splat<V>(-3), x));
+        const V c = math::clamp(x, math::splat<V>(-3), math::splat<V>(3));
         const auto s = math::fast_two_sum(math::splat<V>(3), c);
         // c (s.hi + s.lo) = p.hi + (p.lo + c s.lo), p.hi + p.lo = c s.hi exactly.
         const auto p = math::two_prod(c, s.hi);

@@ -25,8 +25,7 @@ struct hard_tanh {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        const V lo = math::splat<V>(min_val), hi = math::splat<V>(max_val);
-        return math::select(x < lo, lo, math::select(x > hi, hi, x));
+        return math::clamp(x, math::splat<V>(min_val), math::splat<V>(max_val));
     }
 
     template <class V>

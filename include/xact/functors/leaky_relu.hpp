@@ -26,7 +26,9 @@ struct leaky_relu {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         // Branch on the parameter, not on values: alpha = 0 must give 0 at x = -inf, not NaN.
         const V a = math::splat<V>(alpha);
-        return math::select(x > math::splat<V>(0), x, alpha == 0 ? math::mul0(x, a) : x * a);
+        if (alpha == 0)
+            return math::select(x > math::splat<V>(0), x, math::mul0(x, a));
+        return math::select(x > math::splat<V>(0), x, x * a);
     }
 
     template <class V>

@@ -17,7 +17,9 @@ struct relu {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        return math::select(x <= math::splat<V>(0), math::splat<V>(0), x);
+        // max(+0, x) keeps a NaN and -0 (x86 returns the second operand for both; NEON the NaN
+        // and +0); adding +0 turns -0 into +0 and changes nothing else.
+        return xsimd::max(math::splat<V>(0), x) + math::splat<V>(0);
     }
 
     template <class V>

@@ -18,9 +18,9 @@ struct relu6 {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        // A NaN fails both tests and passes through.
-        return math::select(x <= math::splat<V>(0), math::splat<V>(0),
-                            math::select(x > math::splat<V>(6), math::splat<V>(6), x));
+        // The clamp passes a NaN and -0 through; adding +0 turns -0 into +0 and changes nothing
+        // else.
+        return math::clamp(x, math::splat<V>(0), math::splat<V>(6)) + math::splat<V>(0);
     }
 
     template <class V>

@@ -299,11 +299,21 @@ XACT_INLINE V mul0(V a, V b) noexcept
     return math::select(zero_times_inf, math::copysign(zero, a) * math::copysign(V(scalar_t<V>(1)), b), r);
 }
 
-// Clamp to [lo, hi]; a NaN stays NaN.
+// Clamp to [lo, hi]: lo where x < lo, hi where x > hi, else x itself (a NaN stays NaN, and an x
+// equal to a bound is returned as it is: -0 stays -0 at a bound of +0). x86's max(a, b) is
+// a > b ? a : b and its min(a, b) a < b ? a : b, the second operand on a NaN or on equal zeros,
+// so max(lo, x) and min(hi, .) are exactly these selects in one instruction each, where a
+// compare and a blend take two. NEON's max and min return the NaN and order the zeros, hence
+// the selects there.
 template <class V>
 XACT_INLINE V clamp(V x, V lo, V hi) noexcept
 {
-    return math::select(x < lo, lo, math::select(x > hi, hi, x));
+#if XSIMD_WITH_SSE2
+    if constexpr (!is_scalar_v<V>)
+        return xsimd::min(hi, xsimd::max(lo, x));
+    else
+#endif
+        return math::select(x < lo, lo, math::select(x > hi, hi, x));
 }
 
 // --- exact products (two_prod): hi + lo = a * b exactly, with a fused fma -----------------
