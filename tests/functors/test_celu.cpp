@@ -30,7 +30,8 @@ TEMPLATE_TEST_CASE("celu", "[celu]", float, double)
         const T inf = std::numeric_limits<T>::infinity();
         for (double alpha : {0.3, 1.0, 2.5}) {
             const xact::celu f(alpha);
-            CHECK(f(T(0)) == T(0));
+            CHECK(same_bits(f(T(0)), T(0))); // alpha expm1(+-0/alpha) = +-0: the zero's sign kept
+            CHECK(same_bits(f(T(-0.0)), T(-0.0)));
             CHECK(f(T(1.5)) == T(1.5));
             CHECK(f(inf) == inf);
             CHECK(f(-inf) == T(-alpha));

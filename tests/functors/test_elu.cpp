@@ -19,6 +19,11 @@ TEMPLATE_TEST_CASE("elu", "[elu]", float, double)
             CHECK(d.max <= 3);
             CHECK(f(-std::numeric_limits<T>::infinity()) == T(-alpha));
             CHECK(f.derivative(T(0)) == T(alpha)); // alpha e^0 on the x <= 0 branch
+            // alpha expm1(+-0) = +-0 (alpha > 0): a zero keeps its sign, forward and d/d alpha
+            CHECK(same_bits(f(T(0)), T(0)));
+            CHECK(same_bits(f(T(-0.0)), T(-0.0)));
+            CHECK(same_bits(f.derivative_alpha(T(0)), T(0)));
+            CHECK(same_bits(f.derivative_alpha(T(-0.0)), T(-0.0)));
             // tiny x keeps its relative accuracy (expm1, not exp - 1)
             CHECK(f(T(-1e-10)) == Approx(-1e-10 * alpha).epsilon(1e-6));
         }

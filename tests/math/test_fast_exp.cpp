@@ -57,6 +57,19 @@ T lane0_of(Kernel kernel, T x)
     return kernel(xsimd::batch<T>(x)).get(0);
 }
 
+// e^x - 1 and e^x kernels within 1.25 ULP of the long double reference on nonpositive_inputs.
+template <class T, class Expm1, class Exp>
+void check_within_bound(Expm1 expm1_kernel, Exp exp_kernel)
+{
+    const auto xs = nonpositive_inputs<T>();
+    const auto m = sweep(xs, expm1_kernel, [](real x) { return std::expm1(x); });
+    INFO("expm1: max " << m.max << " ULP at x = " << static_cast<double>(m.at));
+    CHECK(m.max <= 1.25);
+    const auto e = sweep(xs, exp_kernel, [](real x) { return std::exp(x); });
+    INFO("exp: max " << e.max << " ULP at x = " << static_cast<double>(e.at));
+    CHECK(e.max <= 1.25);
+}
+
 } // namespace
 
 TEMPLATE_TEST_CASE("fast_expm1_nonpositive and fast_exp_nonpositive: within 1.25 ULP for x <= 0",
@@ -69,17 +82,12 @@ TEMPLATE_TEST_CASE("fast_expm1_nonpositive and fast_exp_nonpositive: within 1.25
     }
     const auto expm1_kernel = [](auto x) { return xact::math::fast_expm1_nonpositive(x); };
     const auto exp_kernel = [](auto x) { return xact::math::fast_exp_nonpositive(x); };
-    const auto xs = nonpositive_inputs<T>();
-    const auto m = sweep(xs, expm1_kernel, [](real x) { return std::expm1(x); });
-    INFO("expm1: max " << m.max << " ULP at x = " << static_cast<double>(m.at));
-    CHECK(m.max <= 1.25);
-    const auto e = sweep(xs, exp_kernel, [](real x) { return std::exp(x); });
-    INFO("exp: max " << e.max << " ULP at x = " << static_cast<double>(e.at));
-    CHECK(e.max <= 1.25);
+    check_within_bound<T>(expm1_kernel, exp_kernel);
 
     using L = std::numeric_limits<T>;
-    // -0 keeps its sign in e^x - 1; tiny and denormal x give x itself; the limits
+    // a zero keeps its sign in e^x - 1; tiny and denormal x give x itself; the limits
     CHECK(same_bits(lane0_of(expm1_kernel, -T(0)), -T(0)));
+    CHECK(same_bits(lane0_of(expm1_kernel, T(0)), T(0)));
     CHECK(same_bits(lane0_of(expm1_kernel, -L::denorm_min()), -L::denorm_min()));
     CHECK(same_bits(lane0_of(expm1_kernel, -L::min()), -L::min()));
     CHECK(lane0_of(expm1_kernel, -L::infinity()) == T(-1));
@@ -88,4 +96,31 @@ TEMPLATE_TEST_CASE("fast_expm1_nonpositive and fast_exp_nonpositive: within 1.25
     CHECK(same_bits(lane0_of(exp_kernel, -L::infinity()), T(0)));
     CHECK(std::isnan(lane0_of(expm1_kernel, L::quiet_NaN())));
     CHECK(std::isnan(lane0_of(exp_kernel, L::quiet_NaN())));
+}
+
+// The selectors elu and celu call: the short kernels where the target fuses fma, math/exp.hpp's
+// exp and expm1 elsewhere (SSE2 without FMA); within the same bound either way, and the same
+// special values.
+TEMPLATE_TEST_CASE("exp_nonpositive and expm1_nonpositive: within 1.25 ULP for x <= 0 on every target",
+                   "[math][fast_exp]", float, double)
+{
+    using T = TestType;
+    using L = std::numeric_limits<T>;
+    const auto expm1_sel = [](auto x) { return xact::math::expm1_nonpositive(x); };
+    const auto exp_sel = [](auto x) { return xact::math::exp_nonpositive(x); };
+    check_within_bound<T>(expm1_sel, exp_sel);
+    if (xact::math::has_fused_fma) {
+        // the short kernels themselves, lane for lane
+        for (const T x : {T(-0.75), T(-20.5), T(-100.25), -L::denorm_min()}) {
+            CHECK(same_bits(lane0_of(expm1_sel, x), lane0_of([](auto v) { return xact::math::fast_expm1_nonpositive(v); }, x)));
+            CHECK(same_bits(lane0_of(exp_sel, x), lane0_of([](auto v) { return xact::math::fast_exp_nonpositive(v); }, x)));
+        }
+    }
+    CHECK(same_bits(lane0_of(expm1_sel, -T(0)), -T(0)));
+    CHECK(same_bits(lane0_of(expm1_sel, T(0)), T(0)));
+    CHECK(lane0_of(expm1_sel, -L::infinity()) == T(-1));
+    CHECK(lane0_of(exp_sel, -T(0)) == T(1));
+    CHECK(same_bits(lane0_of(exp_sel, -L::infinity()), T(0)));
+    CHECK(std::isnan(lane0_of(expm1_sel, L::quiet_NaN())));
+    CHECK(std::isnan(lane0_of(exp_sel, L::quiet_NaN())));
 }

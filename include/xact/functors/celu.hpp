@@ -7,18 +7,19 @@
 // (which loses relative accuracy where y is near -alpha, i.e. for x below about -3 alpha).
 // x/alpha is carried as hi + lo (x times 1/alpha in two parts), and expm1 and exp are corrected
 // for lo, so the argument's rounding does not reach the result. For alpha != 1 the forward
-// result is rounded once: expm1 as a double word (math::expm1_split) times alpha (hi + lo) (a
-// third slower than alpha = 1, which is elu's kernel).
+// result is rounded once: expm1 as a double word (math::expm1_split) times alpha (hi + lo) (about
+// 5 times slower than alpha = 1, which is elu's kernel); the derivative is math/fast_exp.hpp's
+// e^x for x <= 0 (where the target fuses fma) corrected for lo, and elu's at alpha = 1.
 // Measured max error (tests/functors/test_celu.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// alpha = 1: forward 1.09 ULP (float), 1.09 (double); derivative 0.96, 0.97.
-// alpha in {0.3, 2.5, 1/3} (sweeps only): forward 0.80 (float), 0.66 (double); derivative 1.36,
+// alpha = 1: forward 1.03 ULP (float), 1.06 (double); derivative 1.04, 0.96.
+// alpha in {0.3, 2.5, 1/3} (sweeps only): forward 0.80 (float), 0.66 (double); derivative 1.37,
 // 1.37. Bounds 2 and 3.
 // Limits (alpha > 0): celu(-inf) = -alpha, celu'(-inf) = 0, celu(inf) = inf. NaN -> NaN.
 #pragma once
 
 #include "../math/exact.hpp"
-#include "../math/exp.hpp"
+#include "../math/fast_exp.hpp"
 #include "elu.hpp"
 
 namespace xact {
@@ -60,9 +61,13 @@ struct celu {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
+        // alpha = 1 is elu: its kernel, without the argument's product.
+        if (alpha == 1.0)
+            return elu().derivative(x);
         const auto z = math::scaled_product(x, math::reciprocal_constant<T>(alpha));
-        // e^(hi + lo) = e^hi (1 + lo) (mul0: lo is 0 where e^hi is inf)
-        const V e = math::exp(z.hi);
+        // e^(hi + lo) = e^hi (1 + lo); hi <= 0 on the branch taken (alpha > 0), where e^hi is
+        // finite (mul0 keeps 0 * lo at 0 where hi = -inf).
+        const V e = math::exp_nonpositive(z.hi);
         return math::select(x > math::splat<V>(0), math::splat<V>(1), e + math::mul0(e, z.lo));
     }
 

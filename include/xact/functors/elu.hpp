@@ -6,12 +6,11 @@
 // Limits: elu(-inf) = -alpha, elu'(-inf) = 0. NaN -> NaN.
 // Measured max error (tests/functors/test_elu.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 1.09 ULP (float, every input: docs/accuracy/exhaustive/elu.md), 1.09 (double);
-// derivative 0.96, 0.97. Bounds: 2 and 3 ULP. The negative branch, where the target fuses fma,
-// is math/fast_exp.hpp (x <= 0 only); else expm1 (math/exp.hpp).
+// forward 1.03 ULP (float; 1.09 over every input: docs/accuracy/exhaustive/elu.md), 1.06
+// (double); derivative 1.04, 0.96. Bounds: 2 and 3 ULP. The negative branch, where the target
+// fuses fma, is math/fast_exp.hpp's (x <= 0 only); else expm1 and exp (math/exp.hpp).
 #pragma once
 
-#include "../math/exp.hpp"
 #include "../math/fast_exp.hpp"
 
 namespace xact {
@@ -29,7 +28,8 @@ struct elu {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
-        return math::select(x > math::splat<V>(0), x, math::scale(negative_branch(x), math::split_constant<T>(alpha)));
+        return math::select(x > math::splat<V>(0), x,
+                            math::scale(math::expm1_nonpositive(x), math::split_constant<T>(alpha)));
     }
 
     template <class V>
@@ -39,7 +39,7 @@ struct elu {
             return math::lane0(x, [this](auto v) { return this->derivative(v); });
         using T = math::scalar_t<V>;
         return math::select(x > math::splat<V>(0), math::splat<V>(1),
-                            math::scale(negative_exp(x), math::split_constant<T>(alpha)));
+                            math::scale(math::exp_nonpositive(x), math::split_constant<T>(alpha)));
     }
 
     // alpha e^x = y + alpha on the x <= 0 branch; valid for alpha > 0.
@@ -56,31 +56,10 @@ struct elu {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return this->derivative_alpha(v); });
-        return math::select(x > math::splat<V>(0), math::splat<V>(0), negative_branch(x));
+        return math::select(x > math::splat<V>(0), math::splat<V>(0), math::expm1_nonpositive(x));
     }
 
     bool output_invertible() const noexcept { return alpha > 0; }
-
-private:
-    // e^x - 1 and e^x where x <= 0 (other lanes are selected away): with a fused fma by the
-    // short kernels for that side (math/fast_exp.hpp), else math/exp.hpp's.
-    template <class V>
-    XACT_INLINE static V negative_branch(V x) noexcept
-    {
-        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>)
-            return math::fast_expm1_nonpositive(x);
-        else
-            return math::expm1(x);
-    }
-
-    template <class V>
-    XACT_INLINE static V negative_exp(V x) noexcept
-    {
-        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>)
-            return math::fast_exp_nonpositive(x);
-        else
-            return math::exp(x);
-    }
 };
 
 } // namespace xact

@@ -11,10 +11,12 @@
 //   t p is below 2^-digits and the result within an ULP of -1 needs it to no more than that; x is
 //   clamped first at -18 (float) or -40 (double), beyond which e^x - 1 rounds to -1. Error: p's
 //   and q's (about 0.9 ULP of p where n = 0, a fraction of that where n < 0) and the sum's
-//   rounding. Every result is <= 0, so the sign bit is set last: -0 gives -0.
+//   rounding. The sum gives +0 at x = -0 and every other result is <= 0, so the sign bit is
+//   taken from a (x clamped; the clamp keeps a zero's sign) last: -0 gives -0, +0 gives +0.
 // A NaN flows through every step as NaN. Lanes with x > 0 give garbage: callers select them away.
 #pragma once
 
+#include "exp.hpp"
 #include "fast_sigmoid.hpp"
 
 namespace xact::math {
@@ -70,7 +72,28 @@ XACT_INLINE xsimd::batch<T, A> fast_expm1_nonpositive(const xsimd::batch<T, A>& 
     const V v = xsimd::max(V(offset + C::min_n), detail::fast_exp_rounded(a, offset));
     const V n = v - V(offset);
     const V t = detail::fast_exp_power(v);
-    return math::fma(t, detail::fast_exp_p(a, n), t - V(T(1))) | V(T(-0.0));
+    return math::fma(t, detail::fast_exp_p(a, n), t - V(T(1))) | (a & V(T(-0.0)));
+}
+
+// e^x and e^x - 1 for x <= 0 (lanes with x > 0 give garbage, for the caller to select away):
+// the short kernels above where the target fuses fma, math/exp.hpp's exp and expm1 (which serve
+// every x) elsewhere.
+template <class V>
+XACT_INLINE V exp_nonpositive(V x) noexcept
+{
+    if constexpr (has_fused_fma && !is_scalar_v<V>)
+        return fast_exp_nonpositive(x);
+    else
+        return math::exp(x);
+}
+
+template <class V>
+XACT_INLINE V expm1_nonpositive(V x) noexcept
+{
+    if constexpr (has_fused_fma && !is_scalar_v<V>)
+        return fast_expm1_nonpositive(x);
+    else
+        return math::expm1(x);
 }
 
 } // namespace xact::math
