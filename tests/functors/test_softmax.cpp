@@ -144,6 +144,19 @@ TEMPLATE_TEST_CASE("softmax special vectors", "[softmax]", float, double)
     const V yh = xact::forward(xact::softmax{}, huge);
     CHECK(yh(0) == T(1));
     CHECK(yh(1) == T(0));
+    // x - m beyond T's range (-max - max): log_softmax is -inf there (the rounded -2 max), not
+    // the NaN of an overflowed two-difference; the entries beside it are unaffected
+    const V lh = xact::forward(xact::log_softmax{}, huge);
+    CHECK(lh(0) == T(0));
+    CHECK(lh(1) == -std::numeric_limits<T>::max());
+    CHECK(lh(2) == -inf);
+    V dyh(3);
+    dyh << T(0.5), T(-2), T(3);
+    V lg(3);
+    xact::backward(xact::log_softmax{}, huge, dyh, lg);
+    CHECK(lg(0) == T(0.5) - T(1.5)); // dy_i - y_i sum dy with y = (1, 0, 0), sum dy = 1.5
+    CHECK(lg(1) == T(-2));
+    CHECK(lg(2) == T(3));
 
     V empty(0);
     CHECK(xact::forward(xact::softmax{}, empty).size() == 0);

@@ -564,8 +564,9 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
         [&](batch<T> v) XACT_INLINE_LAMBDA {
             const auto d = detail::exact_difference(v, mb);
             const auto r = math::two_sum(d.hi, math::neg(ls.hi));
-            // x = -inf: -inf (r.lo is NaN there)
-            return xsimd::select(v == batch<T>(-std::numeric_limits<T>::infinity()), v,
+            // x - m = -inf (x = -inf, or x - m beyond T's range, as -max - max): -inf, the
+            // correctly rounded result (r.lo is NaN there)
+            return xsimd::select(d.hi == batch<T>(-std::numeric_limits<T>::infinity()), d.hi,
                                  r.hi + ((r.lo + d.lo) - ls.lo));
         },
         n, {strided<const T>{x, 1}}, {y, 1});
