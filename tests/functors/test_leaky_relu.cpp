@@ -27,8 +27,8 @@ TEMPLATE_TEST_CASE("leaky_relu", "[leaky_relu]", float, double)
     }
     SECTION("the forward is x for x > 0 and alpha x otherwise, bit for bit, for any alpha")
     {
-        // 0 <= alpha <= 1 takes max(x, alpha x), other alphas a select: both must give exactly
-        // the definition, signed zeros and NaN included.
+        // alpha = 0 takes its own branch (mul0), other alphas the plain product: both must give
+        // exactly the definition, signed zeros and NaN included.
         auto xs = sweep_inputs<T>();
         for (T v : {T(0), T(-0.0), std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(),
                     std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::denorm_min(),
