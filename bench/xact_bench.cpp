@@ -24,8 +24,9 @@
 // is given (xact's forward output), so it judges the backward arithmetic, not y's rounding.
 // backward_parameter is judged on dx only.
 //
-// Ratios on xact's rows: its throughput over the fastest peer's (oneDNN, XNNPACK or PyTorch),
-// over the scalar loop's, and over the ceiling's (about 1 at best for a memory-bound function).
+// Ratios on xact's rows: its throughput over the fastest peer's (oneDNN, XNNPACK, PyTorch or the
+// Eigen expression), over the scalar loop's, and over the ceiling's (about 1 at best for a
+// memory-bound function).
 #include "peers/peers.hpp"
 #include "peers/xact_functions.hpp"
 #include "support/reference.hpp"
