@@ -505,7 +505,8 @@ inline void hard_tanh_prime(mpfr_ptr r, double x, double lo, double hi)
     mpfr_set_d(r, std::isnan(x) ? x : (lo < x && x < hi ? 1.0 : 0.0), MPFR_RNDN);
 }
 
-inline void relu6(mpfr_ptr r, double x) { hard_tanh(r, x, 0, 6); }
+// relu6(-0) = +0, as relu (hard_tanh keeps a -0 inside its bounds)
+inline void relu6(mpfr_ptr r, double x) { hard_tanh(r, x == 0 ? 0.0 : x, 0, 6); }
 inline void relu6_prime(mpfr_ptr r, double x) { hard_tanh_prime(r, x, 0, 6); }
 
 // (x + 3)/6 on (-3, 3) (x + 3 rounded once at the working precision: 2^-128 relative).
@@ -526,13 +527,13 @@ inline void hard_sigmoid_prime(mpfr_ptr r, double x)
     mpfr_div_ui(r, r, 6, MPFR_RNDN);
 }
 
-// x (x + 3)/6 on (-3, 3); 0 below, x above.
+// x (x + 3)/6 on (-3, 3); -0 below (x * 0), x above.
 inline void hard_swish(mpfr_ptr r, double x)
 {
     hard_sigmoid(r, x);
     mpfr_mul_d(r, r, x, MPFR_RNDN);
     if (x <= -3)
-        mpfr_set_zero(r, 1); // not 0 * -inf
+        mpfr_set_zero(r, -1); // x * 0 = -0 (not 0 * -inf = NaN)
 }
 
 // 0 for x < -3, (2x + 3)/6 on [-3, 3] (exact at 128 bits: 2x + 3 needs at most 1077 bits, and is

@@ -3,7 +3,8 @@
 // normal, +-the largest finite value, and at the underflow boundaries of f and f' (the inputs
 // where the exact result leaves the normal range, and where it rounds to 0). Each cell is
 // xact's result, judged against MPFR with the accuracy bounds (a NaN, an infinity or a zero
-// must match exactly: the error metric gives anything else an infinite error).
+// must match exactly, a zero's sign included where it is known: the error metric gives anything
+// else an infinite error).
 #pragma once
 
 #include <cmath>
@@ -50,6 +51,21 @@ real boundary(G g, real level, int side)
         (std::fabs(g(mid)) >= level ? lo : hi) = mid;
     }
     return lo;
+}
+
+// A zero result must carry the sign of the exact value where that sign is known: where the
+// exact value is a nonzero number that rounds to 0, its sign; at x = +-0, the sign the
+// reference gives (computed from the definition: -0 for the functions that are x times
+// something positive near 0, +0 for relu and relu6, whose -0 becomes +0). An exact 0 elsewhere
+// is not judged: MPFR's exponential underflows to +0 far out (gelu'(-max) is a tiny negative
+// number, MPFR's reference +0), and the limits at +-inf are conventions. The error metric alone
+// scores either zero as exact.
+template <class T>
+double zero_sign_error(T x, T got, mpfr_srcptr exact, double err)
+{
+    if (got != 0 || mpfr_nan_p(exact) || (mpfr_zero_p(exact) && x != 0))
+        return err;
+    return std::signbit(got) == (mpfr_signbit(exact) != 0) ? err : infinite_error;
 }
 
 } // namespace detail
@@ -105,7 +121,8 @@ std::vector<special_cell> special_values(const std::vector<std::string>& selecte
             fn.mf(ef, static_cast<double>(x), param);
             fn.mfp(efp, static_cast<double>(x), param);
             special_cell c{fn.display_name(), type_name<T>(), label, static_cast<double>(x), static_cast<double>(y),
-                           static_cast<double>(d), error(y, ef), error(d, efp), 0, 0};
+                           static_cast<double>(d), detail::zero_sign_error(x, y, ef, error(y, ef)),
+                           detail::zero_sign_error(x, d, efp, error(d, efp)), 0, 0};
             c.bound_f = bound_of<T>(fn, direction::forward, metric::ulp);
             c.bound_fp = bound_of<T>(fn, direction::derivative, metric::ulp);
             // next to a root of f' the mixed metric applies (the inputs here are far from one)

@@ -319,8 +319,9 @@ void print_special_markdown(const std::vector<special_cell>& cells)
                 "and at the underflow boundaries: \"last f normal (-)\" is the most negative input whose exact "
                 "f(x) is still a normal number, \"last f nonzero\" the last whose exact f(x) does not round to 0, "
                 "\"next\" the input one step beyond. Each cell is judged against MPFR with the bounds above "
-                "(NaN, infinities and zeros must match exactly). `xact-accuracy --special --check` asserts every "
-                "cell (ctest accuracy/special).\n");
+                "(NaN, infinities and zeros must match exactly, and a zero carries the exact value's sign where "
+                "that is known: where the exact value is nonzero, and at x = +-0). `xact-accuracy --special "
+                "--check` asserts every cell (ctest accuracy/special).\n");
     std::string type;
     for (const auto& c : cells) {
         if (c.type != type) {

@@ -22,6 +22,19 @@ TEMPLATE_TEST_CASE("gelu", "[gelu]", float, double)
         CHECK(f(T(-10)) == Approx(-7.6198530241605269e-23).epsilon(1e-6));
     }
 
+    SECTION("a zero result carries x's sign")
+    {
+        // gelu(x) = x Phi(x) has x's sign: -0 at -0, and where a negative x's gelu rounds to 0
+        // (-denorm_min Phi(-denorm_min), just below half of denorm_min, and the far tail)
+        const xact::gelu f;
+        const T tiny = std::numeric_limits<T>::denorm_min(), inf = std::numeric_limits<T>::infinity();
+        CHECK(same_bits(f(T(0)), T(0)));
+        CHECK(same_bits(f(T(-0.0)), T(-0.0)));
+        CHECK(same_bits(f(-tiny), T(-0.0)));
+        CHECK(same_bits(f(T(-60)), T(-0.0)));
+        CHECK(same_bits(f(-inf), T(-0.0)));
+    }
+
     SECTION("gelu(x) - gelu(-x) = x")
     {
         rc::prop("odd part", [](int i) {

@@ -46,4 +46,18 @@ TEMPLATE_TEST_CASE("hard_swish", "[hard_swish]", float, double)
         CHECK(f.derivative(inf) == T(1));
         CHECK(f.derivative(-inf) == T(0));
     }
+
+    SECTION("a zero result carries x's sign")
+    {
+        // x relu6(x + 3) / 6 as PyTorch computes it: -0 at -0 and for x <= -3 (x * 0), and where
+        // a tiny negative x's result rounds to 0
+        const xact::hard_swish f;
+        const T tiny = std::numeric_limits<T>::denorm_min(), inf = std::numeric_limits<T>::infinity();
+        CHECK(same_bits(f(T(0)), T(0)));
+        CHECK(same_bits(f(T(-0.0)), T(-0.0)));
+        CHECK(same_bits(f(-tiny), T(-0.0)));
+        CHECK(same_bits(f(T(-3)), T(-0.0)));
+        CHECK(same_bits(f(T(-5)), T(-0.0)));
+        CHECK(same_bits(f(-inf), T(-0.0)));
+    }
 }

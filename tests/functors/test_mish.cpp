@@ -51,4 +51,14 @@ TEMPLATE_TEST_CASE("mish", "[mish]", float, double)
         // the minimum, -0.30884 at x0 = -1.19243
         CHECK(ulp_error(f(static_cast<T>(xact_ref::mish_prime_root)), xact_ref::mish(static_cast<T>(xact_ref::mish_prime_root))) <= 1);
     }
+
+    SECTION("a zero result carries x's sign")
+    {
+        // mish(x) = x tanh(softplus(x)) has x's sign: -0 at -0 and in the far left tail
+        const xact::mish f;
+        CHECK(same_bits(f(T(0)), T(0)));
+        CHECK(same_bits(f(T(-0.0)), T(-0.0)));
+        CHECK(same_bits(f(T(-800)), T(-0.0)));
+        CHECK(same_bits(f(-std::numeric_limits<T>::infinity()), T(-0.0)));
+    }
 }

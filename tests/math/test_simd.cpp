@@ -127,3 +127,33 @@ TEMPLATE_TEST_CASE("math::clamp returns x itself unless it lies outside the boun
     }
     CHECK(wrong == 0);
 }
+
+// math::or_sign(x, s) sets x's sign bit where s has one and leaves it otherwise, lane by lane and
+// as the scalar overload does: the functors whose value has their argument's sign (gelu, mish,
+// hard_swish) apply it last, so that a zero result gets x's sign and nothing else changes.
+TEMPLATE_TEST_CASE("math::or_sign sets the sign bit of s and nothing else", "[math][simd]", float, double)
+{
+    using T = TestType;
+    using B = xsimd::batch<T>;
+    const auto v = division_operands<T>(7, 1 << 10);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        alignas(64) T x[B::size], s[B::size];
+        for (std::size_t j = 0; j < B::size; ++j) {
+            x[j] = v[(i + j * 131) % v.size()];
+            s[j] = v[(i * 7 + j * 389 + 1) % v.size()];
+        }
+        const B r = xact::math::or_sign(B::load_aligned(x), B::load_aligned(s));
+        for (std::size_t j = 0; j < B::size; ++j) {
+            // the sign bit set where s's is, x's bits kept otherwise (a NaN keeps its payload)
+            const T want = std::signbit(s[j]) ? std::copysign(x[j], T(-1)) : x[j];
+            const bool ok = same_bits(r.get(j), want) && same_bits(xact::math::or_sign(x[j], s[j]), want);
+            if (!ok && ++wrong <= 5)
+                UNSCOPED_INFO("or_sign(" << x[j] << ", " << s[j] << ") = " << r.get(j) << ", want " << want);
+        }
+    }
+    CHECK(wrong == 0);
+    CHECK(same_bits(xact::math::or_sign(B(T(0)), B(T(-2))).get(0), T(-0.0)));
+    CHECK(same_bits(xact::math::or_sign(B(T(-0.0)), B(T(2))).get(0), T(-0.0)));
+    CHECK(same_bits(xact::math::or_sign(B(T(0)), B(T(2))).get(0), T(0)));
+}

@@ -22,7 +22,8 @@
 namespace xact_ref {
 
 // ---- piecewise linear ------------------------------------------------------------------------
-// relu6 = hard_tanh(x, 0, 6); their derivatives are 0 at the kinks (PyTorch's hardtanh_backward).
+// relu6 = hard_tanh(x, 0, 6) but for relu6(-0) = +0 (relu's convention: relu clamped at 6);
+// their derivatives are 0 at the kinks (PyTorch's hardtanh_backward).
 inline real hard_tanh(real x, real lo, real hi)
 {
     if (isnan(x))
@@ -35,7 +36,7 @@ inline real hard_tanh_prime(real x, real lo, real hi)
         return x;
     return (x > lo && x < hi) ? real(1) : real(0);
 }
-inline real relu6(real x) { return hard_tanh(x, 0, 6); }
+inline real relu6(real x) { return x == 0 ? real(0) : hard_tanh(x, 0, 6); }
 inline real relu6_prime(real x) { return hard_tanh_prime(x, 0, 6); }
 
 // hard_sigmoid(x) = relu6(x + 3)/6; derivative 1/6 strictly inside (-3, 3), else 0.
@@ -58,7 +59,7 @@ inline real hard_swish(real x)
 {
     if (isnan(x))
         return x;
-    return x <= -3 ? real(0) : (x >= 3 ? x : x * (x + 3) / 6);
+    return x <= -3 ? real(-0.0) : (x >= 3 ? x : x * (x + 3) / 6); // x * 0 = -0 for x <= -3
 }
 inline real hard_swish_prime(real x)
 {

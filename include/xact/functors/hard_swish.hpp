@@ -11,7 +11,8 @@
 // Measured max error (tests/functors/test_hard_swish.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
 // forward 0.50 ULP (float), 0.50 (double); derivative 0.50, 0.50. Bounds: 0.51 ULP.
-// NaN -> NaN; hard_swish(-inf) = 0, hard_swish(inf) = inf; f'(-inf) = 0, f'(inf) = 1.
+// NaN -> NaN; hard_swish(-inf) = -0, hard_swish(inf) = inf, hard_swish(-0) = -0 (zeros carry x's
+// sign); f'(-inf) = 0, f'(inf) = 1.
 #pragma once
 
 #include "hard_sigmoid.hpp"
@@ -27,13 +28,15 @@ struct hard_swish {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         // c = x clamped to [-3, 3] (a NaN stays NaN, as in hard_sigmoid), so that c + 3 is a fast
-        // two-sum; c = -3 gives c + 3 = 0 and y = +0, so only x >= 3 needs a select.
+        // two-sum; c = -3 gives c + 3 = 0 and y = 0, so only x >= 3 needs a select.
         const V c = math::clamp(x, math::splat<V>(-3), math::splat<V>(3));
         const auto s = math::fast_two_sum(math::splat<V>(3), c);
         // c (s.hi + s.lo) = p.hi + (p.lo + c s.lo), p.hi + p.lo = c s.hi exactly.
         const auto p = math::two_prod(c, s.hi);
         const V y = detail::divide_by_6(p.hi, math::fma(c, s.lo, p.lo));
-        return math::select(x >= math::splat<V>(3), x, y);
+        // hard_swish has x's sign (x relu6(x + 3) / 6, as PyTorch computes it: -0 for x <= -3 and
+        // x = -0; the sums above make +0 of some of those zeros)
+        return math::or_sign(math::select(x >= math::splat<V>(3), x, y), x);
     }
 
     template <class V>

@@ -269,6 +269,17 @@ XACT_INLINE xsimd::batch<T, A> copysign(const xsimd::batch<T, A>& x, const xsimd
     return xsimd::copysign(x, s);
 }
 
+// x with the sign bit of s set where s has it (or-ed in): for the functions whose value has the
+// sign of their argument (x times something positive), a no-op on every nonzero result that
+// gives a zero result the argument's sign, which the sums before it may have lost (-0 + +0 is +0).
+template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+XACT_INLINE T or_sign(T x, T s) noexcept { return std::signbit(s) ? std::copysign(x, T(-1)) : x; }
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> or_sign(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& s) noexcept
+{
+    return x | (s & xsimd::batch<T, A>(T(-0.0)));
+}
+
 // NaN test. Not x != x: xsimd's batch != is an ordered compare on some targets (false for NaN).
 template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
 XACT_INLINE bool is_nan(T x) noexcept { return std::isnan(x); }
