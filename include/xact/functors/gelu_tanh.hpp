@@ -57,7 +57,7 @@ struct gelu_tanh {
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
             // the result has x's sign, zeros included
-            return math::keep_nan(x, r | (x & math::splat<V>(-0.0)));
+            return math::keep_nan(x, math::or_sign(r, x));
         }
         const auto z = argument(x);
         if constexpr (math::has_fused_fma && !math::is_scalar_v<V> && !math::widens_v<V>) {

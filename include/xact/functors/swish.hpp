@@ -59,7 +59,7 @@ struct swish {
                 return math::select(z < W(-wide_limit), W(0.0), y);
             });
             // the result has x's sign (sigma > 0), zeros included
-            return math::keep_nan(x, r | (x & math::splat<V>(-0.0)));
+            return math::keep_nan(x, math::or_sign(r, x));
         }
         const auto z = scaled(x);
         const auto negative = z.hi < math::splat<V>(0);

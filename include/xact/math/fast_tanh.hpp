@@ -51,7 +51,7 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     const V y0 = mh * inv;
     const V res = math::fnma(y0, err, math::fnma(y0, d, mh) + ml);
     const V y = math::fma(res, inv, y0); // <= 0
-    return math::abs(y) | (x & V(-0.0f));
+    return math::or_sign(math::abs(y), x);
 }
 
 // tanh' x = 1 / cosh^2 x = 4 sigmoid'(2x) = 4 e / (1 + e)^2, e = e^(-2|x|), by the logistic
