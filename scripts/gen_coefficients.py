@@ -175,5 +175,40 @@ if __name__ == '__main__':
     print('{' + ', '.join(literal(v, 'double') for v in c) + '}')
 
 
+def tanh_table(deg=6):
+    """math/tanh_table.hpp: tanh(a) = a P(a - centre) for a = |x| in 32 slots: [0, 1/16) (centre
+    0), quarter binades from 1/16 to 8, then [8, 10) (a is clamped at 9.5); slots 30 and 31 repeat
+    29. P(t) ~ tanh(a)/a is a Chebyshev interpolant on each slot, P(0) stored as hi + lo."""
+    def ratio(u):
+        return mp.mpf(1) if u == 0 else mp.tanh(u) / u
+    slots = [(mp.mpf(0), mp.mpf(1) / 16)]
+    for k in range(-4, 3):
+        for j in range(4):
+            h = mp.mpf(2) ** k / 8
+            slots.append((mp.mpf(2) ** k * (1 + mp.mpf(j) / 4) + h, h))
+    slots.append((mp.mpf(9), mp.mpf(1)))
+    rows = [[] for _ in range(deg + 3)]
+    worst = mp.mpf(0)
+    for c, h in slots:
+        s = mp.chebyfit(lambda v: ratio(c + v * h), [-1, 1], deg + 1)[::-1]
+        co = [s[i] / h**i for i in range(deg + 1)]
+        hi = to_float(co[0])
+        lo = to_float(co[0] - hi)
+        rest = [to_float(v) for v in co[1:]]
+        for i, v in enumerate([float(c), hi, lo] + rest):
+            rows[i].append(v)
+        a, b = max(c - h, mp.mpf(0)), c + h
+        for i in range(401):
+            u = a + (b - a) * i / 400
+            t = u - c
+            p = mp.mpf(hi) + mp.mpf(lo) + sum(mp.mpf(rest[k]) * t**(k + 1) for k in range(deg))
+            worst = max(worst, abs(p / ratio(u) - 1))
+    print(f'// tanh table: degree {deg}, max rel err of P {mp.nstr(worst, 3)}')
+    for r in rows:
+        r += [r[-1]] * (32 - len(r))
+        print('{' + ', '.join(literal(v, 'float') for v in r) + '},')
+
+
 if __name__ == '__main__':
     exp_precise_table()
+    tanh_table()

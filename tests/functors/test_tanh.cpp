@@ -1,4 +1,5 @@
 #include "support/elementwise_suite.hpp"
+#include <cmath>
 
 using namespace xact_test;
 
@@ -58,4 +59,55 @@ TEST_CASE("tanh float: dense at the kernel's seams", "[tanh]")
     check(floats(8.0f, 10.0f, 1), false, 2);
     check(floats(0.125f, 0.5f, 16), false, 2);
     check(floats(40.0f, 56.0f, 4), true, 3);
+}
+
+// The AVX-512 kernel's seams (math/tanh_table.hpp): every edge of its 30 slots (1/16, each
+// quarter binade up to 8, and the clamp at 9.5), 256 floats on either side; and a stride through
+// every slot. Other targets run the same checks on their own kernel.
+TEST_CASE("tanh float: dense at the table's slot edges", "[tanh]")
+{
+    const xact::tanh f;
+    std::vector<float> xs;
+    std::vector<float> edges{9.5f};
+    for (int k = -4; k < 3; ++k)
+        for (int j = 0; j < 4; ++j)
+            edges.push_back(std::ldexp(1.0f + 0.25f * static_cast<float>(j), k));
+    for (const float e : edges)
+        for (std::uint32_t b = to_bits(e) - 256; b < to_bits(e) + 256; b += static_cast<std::uint32_t>(sweep_scale()))
+            xs.push_back(from_bits<float>(b));
+    const std::uint32_t stride = 4099 * static_cast<std::uint32_t>(sweep_scale());
+    for (std::uint32_t b = 0; b < to_bits(9.6f); b += stride)
+        xs.push_back(from_bits<float>(b));
+    std::vector<float> y(xs.size());
+    xact::forward(f, xs.data(), y.data(), xs.size());
+    error_stats e;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const real want = xact_ref::tanh(xs[i]);
+        e.add(ulp_error(y[i], want), xs[i], y[i], want);
+    }
+    INFO(e.describe());
+    CHECK(e.count == xs.size());
+    CHECK(e.max <= 2);
+}
+
+// tanh x rounds to x itself for |x| <= 2^-12 (x^3/3 is under half an ULP of x there), denormals
+// included: the kernels must give x exactly, not merely within the bound.
+TEST_CASE("tanh float: x itself near 0", "[tanh]")
+{
+    const xact::tanh f;
+    std::vector<float> xs;
+    for (std::uint32_t b = 1; b <= to_bits(0x1p-12f); b += 997 * static_cast<std::uint32_t>(sweep_scale())) {
+        xs.push_back(from_bits<float>(b));
+        xs.push_back(-from_bits<float>(b));
+    }
+    xs.push_back(0x1p-12f);
+    xs.push_back(std::numeric_limits<float>::denorm_min());
+    std::vector<float> y(xs.size());
+    xact::forward(f, xs.data(), y.data(), xs.size());
+    std::size_t exact = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        INFO("x = " << xs[i] << " tanh = " << y[i]);
+        exact += same_bits(y[i], xs[i]) ? 1 : 0;
+    }
+    CHECK(exact == xs.size());
 }

@@ -1,7 +1,9 @@
 // tanh(x) = sign(x) m / (m + 2) with m = e^(2|x|) - 1 (expm1: no cancellation near 0).
-// float: in float where the target has a fused fma (math/fast_tanh.hpp, the same with
-// m = e^(-2|x|) - 1, within 1 ULP), else in double and rounded once (math/widen.hpp); double: m
-// is a double word and the quotient is rounded once. The derivative with a fused fma: the
+// float: on AVX-512, |x| P(|x| - c) from a table of 30 polynomials, no exponential and no
+// division (math/tanh_table.hpp, within 0.74 ULP); elsewhere in float where the target has a
+// fused fma (math/fast_tanh.hpp, the quotient with m = e^(-2|x|) - 1, within 1.11 ULP), else in
+// double and rounded once (math/widen.hpp); double: m is a double word and the quotient is
+// rounded once. The derivative with a fused fma: the
 // logistic kernel of the batch's type (math/fast_sigmoid.hpp), float and double.
 // tanh'(x) = 1 / cosh^2 x = 4 e / (1 + e)^2 = 4 sigmoid'(2x) with e = e^(-2|x|): accurate where
 // 1 - tanh^2 would cancel to 0.
@@ -9,12 +11,14 @@
 // Limits: tanh(+-inf) = +-1, tanh'(+-inf) = 0, tanh(-0) = -0. NaN -> NaN.
 // Measured max error (tests/functors/test_tanh.cpp, long double reference, float: every 4093rd
 // bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.93 ULP (float, fused fma; 0.51 in double without one), 0.61 (double); derivative
+// forward 0.65 ULP (float, AVX-512; 0.93 with a fused fma elsewhere, 0.51 in double without
+// one), 0.61 (double); derivative
 // 1.03, 0.96 with a fused fma (0.50, 0.59 without). Bounds: 2 and 3 ULP.
 #pragma once
 
 #include "../math/fast_tanh.hpp"
 #include "../math/logistic.hpp"
+#include "../math/tanh_table.hpp"
 #include "../math/widen.hpp"
 
 namespace xact {
@@ -27,7 +31,9 @@ struct tanh {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        if constexpr (math::widens_v<V> && math::has_fused_fma) {
+        if constexpr (math::has_tanh_table_v<V>) {
+            return math::table_tanh(x); // float on AVX-512: a table of polynomials (math/tanh_table.hpp)
+        } else if constexpr (math::widens_v<V> && math::has_fused_fma) {
             return math::fast_tanh(x); // float with a fused fma: in float (math/fast_tanh.hpp)
         } else if constexpr (math::widens_v<V>) {
             // float without one: m / (m + 2), m = e^(2|x|) - 1, in double (math/widen.hpp); tanh is 1 in
