@@ -21,6 +21,11 @@ namespace xact::math {
 template <class V>
 inline constexpr bool has_tanh_table_v = false;
 
+// Declared for every target so that callers can name it behind `if constexpr`; defined (and
+// instantiable) on AVX-512 only.
+template <class A>
+XACT_INLINE xsimd::batch<float, A> table_tanh(const xsimd::batch<float, A>& x) noexcept;
+
 #if XSIMD_WITH_AVX512F
 
 template <class A>
