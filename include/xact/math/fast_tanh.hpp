@@ -1,8 +1,9 @@
-// tanh of a float batch in float arithmetic, for targets with a fused fma (within 1.11 ULP on
-// every input; tanh' within 1.08), about two thirds of the work of computing it in double:
+// tanh of a float or double batch in its own arithmetic, for targets with a fused fma (float:
+// within 1.11 ULP on every input, tanh' within 1.08; about two thirds of the work of computing it
+// in double; double: about half the work of a double-word expm1 and quotient):
 //   m = e^(-2|x|) - 1 = 2^n (1 + s) - 1, s = e^r - 1 by exp's reduction and the q of the
 //       logistic kernel (math/fast_sigmoid.hpp), carried as exact sums: s = sh + sl, and
-//       2^n sh + (2^n - 1) = mh + ml (2^n - 1 is exact for n >= -24),
+//       2^n sh + (2^n - 1) = mh + ml (2^n - 1 is exact for n >= -24 in float, -53 in double),
 //   tanh |x| = -m / (2 + m), 2 + m = d + err exactly, the quotient rounded once by the exact
 //       residual.
 // m is e^z - 1 with no cancellation, so tanh x ~ x near 0 keeps its relative accuracy (denormals
@@ -15,20 +16,41 @@
 namespace xact::math {
 
 
-template <class A>
-XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) noexcept
+namespace detail {
+
+template <class T>
+struct fast_tanh_constants;
+
+template <>
+struct fast_tanh_constants<float> {
+    static constexpr float z_min = -18.1f; // tanh rounds to 1 beyond |x| = 9.02
+    static constexpr float n_min = -24.0f; // 2^n - 1 exact
+};
+
+template <>
+struct fast_tanh_constants<double> {
+    static constexpr double z_min = -38.2; // tanh rounds to 1 beyond |x| = 19.06
+    static constexpr double n_min = -53.0;
+};
+
+} // namespace detail
+
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_tanh(const xsimd::batch<T, A>& x) noexcept
 {
-    using V = xsimd::batch<float, A>;
-    const V one(1.0f), two(2.0f);
-    // z = -2|x| >= -18.1: tanh rounds to 1 beyond |x| = 9.02. x86's max returns its second
-    // operand when one is NaN, NEON's returns the NaN: either way a NaN stays NaN.
-    const V na = x | V(-0.0f);
-    const V z = xsimd::max(V(-18.1f), na + na);
-    // e^z = 2^n e^r, n clamped at -24 so that t - 1 (t = 2^n) is exact below. Where the clamp
-    // acts (z < -16.98) r reaches -1.47, where q is 1 % off, but there tanh is within 2^-24 of 1
-    // and needs e^z to no more than 10 %.
-    constexpr float offset = detail::fast_exp_offset<float>(0);
-    const V v = xsimd::max(V(offset - 24.0f), detail::fast_exp_rounded(z, offset));
+    using V = xsimd::batch<T, A>;
+    using C = detail::fast_tanh_constants<T>;
+    const V one(T(1)), two(T(2));
+    // z = -2|x| >= z_min, where tanh has rounded to 1. x86's max returns its second operand when
+    // one is NaN, NEON's returns the NaN: either way a NaN stays NaN.
+    const V na = x | V(T(-0.0));
+    const V z = xsimd::max(V(C::z_min), na + na);
+    // e^z = 2^n e^r, n clamped at n_min so that t - 1 (t = 2^n) is exact below. Where the clamp
+    // acts (float: z < -16.98, double: z < -36.39) r reaches -1.47 (-1.47), where q is off by up
+    // to 1 % (float), but there tanh is within 2^-24 (2^-52) of 1 and needs e^z to no more than
+    // 10 %.
+    constexpr T offset = detail::fast_exp_offset<T>(0);
+    const V v = xsimd::max(V(offset + C::n_min), detail::fast_exp_rounded(z, offset));
     const V n = v - V(offset);
     const V r = detail::fast_exp_reduce(z, n);
     const V r2 = r * r;
@@ -36,7 +58,7 @@ XACT_INLINE xsimd::batch<float, A> fast_tanh(const xsimd::batch<float, A>& x) no
     // e^r - 1 = r + w = sh + sl (fast two-sum: |w| < |r|), so that only w's rounding counts
     const V sh = r + w;
     const V sl = (r - sh) + w;
-    // m = e^z - 1 = t (sh + sl) + (t - 1): t - 1 is exact (n >= -24) and t sh too, so
+    // m = e^z - 1 = t (sh + sl) + (t - 1): t - 1 is exact (n >= n_min) and t sh too, so
     // t sh + (t - 1) = mh + ml exactly (t - 1 and mh are within a factor 2 of each other where
     // n < 0; t - 1 = 0 where n = 0)
     const V t = detail::fast_exp_power(v);
