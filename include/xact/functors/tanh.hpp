@@ -3,9 +3,9 @@
 // division (math/tanh_table.hpp, within 0.74 ULP); elsewhere in float where the target has a
 // fused fma (math/fast_tanh.hpp, the quotient with m = e^(-2|x|) - 1, within 1.11 ULP), else in
 // double and rounded once (math/widen.hpp); double with a fused fma: math/fast_tanh.hpp's kernel
-// in double (within 1.02 ULP, 1.9x the speed of the double-word one), without: m is a double word
-// and the quotient is rounded once. The derivative with a fused fma: the
-// logistic kernel of the batch's type (math/fast_sigmoid.hpp), float and double.
+// in double (1.06 ULP over 10^7 samples, 1.9x the speed of the double-word one), without: m is
+// a double word and the quotient is rounded once. The derivative with a fused fma: the logistic
+// kernel of the batch's type (math/fast_sigmoid.hpp), float and double.
 // tanh'(x) = 1 / cosh^2 x = 4 e / (1 + e)^2 = 4 sigmoid'(2x) with e = e^(-2|x|): accurate where
 // 1 - tanh^2 would cancel to 0.
 // The derivative reads x; from the output it reads y: 1 - y^2.
