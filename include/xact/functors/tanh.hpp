@@ -30,12 +30,12 @@ struct tanh {
     template <class V>
     XACT_INLINE V operator()(V x) const noexcept
     {
-        if constexpr (math::is_scalar_v<V>)
+        if constexpr (math::is_scalar_v<V>) {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        if constexpr (math::has_tanh_table_v<V>) {
+        } else if constexpr (math::has_tanh_table_v<V>) {
             return math::table_tanh(x); // float on AVX-512: a table of polynomials (math/tanh_table.hpp)
-        } else if constexpr (math::widens_v<V> && math::has_fused_fma) {
-            return math::fast_tanh(x); // float with a fused fma: in float (math/fast_tanh.hpp)
+        } else if constexpr (math::has_fused_fma) {
+            return math::fast_tanh(x); // in the batch's own type (math/fast_tanh.hpp)
         } else if constexpr (math::widens_v<V>) {
             // float without one: m / (m + 2), m = e^(2|x|) - 1, in double (math/widen.hpp); tanh is 1 in
             // float beyond |x| = 9.1
@@ -46,8 +46,6 @@ struct tanh {
                 return math::div(m, m + W(2.0));
             });
             return math::keep_nan(x, math::copysign(r, x));
-        } else if constexpr (math::has_fused_fma && !math::is_scalar_v<V>) {
-            return math::fast_tanh(x); // double with a fused fma: in double (math/fast_tanh.hpp)
         } else {
             // double without one: beyond |x| = 20, tanh is 1 in double; clamping keeps expm1 finite
             const V a = math::select(math::abs(x) > math::splat<V>(20), math::splat<V>(20), math::abs(x));

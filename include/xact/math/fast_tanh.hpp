@@ -46,9 +46,8 @@ XACT_INLINE xsimd::batch<T, A> fast_tanh(const xsimd::batch<T, A>& x) noexcept
     const V na = x | V(T(-0.0));
     const V z = xsimd::max(V(C::z_min), na + na);
     // e^z = 2^n e^r, n clamped at n_min so that t - 1 (t = 2^n) is exact below. Where the clamp
-    // acts (float: z < -16.98, double: z < -36.39) r reaches -1.47 (-1.47), where q is off by up
-    // to 1 % (float), but there tanh is within 2^-24 (2^-52) of 1 and needs e^z to no more than
-    // 10 %.
+    // acts (float: z < -16.98, double: z < -36.39) r reaches -1.47, where float's short q is 1 %
+    // off, but there tanh is within 2^-24 (2^-52) of 1 and needs e^z to no more than 10 %.
     constexpr T offset = detail::fast_exp_offset<T>(0);
     const V v = xsimd::max(V(offset + C::n_min), detail::fast_exp_rounded(z, offset));
     const V n = v - V(offset);
