@@ -175,18 +175,22 @@ if __name__ == '__main__':
     print('{' + ', '.join(literal(v, 'double') for v in c) + '}')
 
 
-def tanh_table(deg=6):
-    """math/tanh_table.hpp: tanh(a) = a P(a - centre) for a = |x| in 32 slots: [0, 1/16) (centre
-    0), quarter binades from 1/16 to 8, then [8, 10) (a is clamped at 9.5); slots 30 and 31 repeat
-    29. P(t) ~ tanh(a)/a is a Chebyshev interpolant on each slot, P(0) stored as hi + lo."""
-    def ratio(u):
-        return mp.mpf(1) if u == 0 else mp.tanh(u) / u
-    slots = [(mp.mpf(0), mp.mpf(1) / 16)]
-    for k in range(-4, 3):
+def quarter_binade_slots(first, last_binade, extra):
+    """Slots of a slot table as (centre, half width): [0, first) (centre 0), the quarter
+    binades from first up to 2^last_binade, then extra."""
+    slots = [(mp.mpf(0), mp.mpf(first))]
+    for e in range(int(mp.log(first, 2)), last_binade):
         for j in range(4):
-            h = mp.mpf(2) ** k / 8
-            slots.append((mp.mpf(2) ** k * (1 + mp.mpf(j) / 4) + h, h))
-    slots.append((mp.mpf(9), mp.mpf(1)))
+            h = mp.mpf(2) ** e / 8
+            slots.append((mp.mpf(2) ** e * (1 + mp.mpf(j) / 4) + h, h))
+    slots.append(tuple(mp.mpf(v) for v in extra))
+    return slots
+
+
+def slot_table(name, ratio, slots, deg=6):
+    """A table of 32 polynomials (math/slot_table.hpp): P(a - centre) ~ ratio(a) on each slot, a
+    Chebyshev interpolant, P(0) stored as hi + lo; rows centre, P(0) hi, P(0) lo, t^1 .. t^deg;
+    the slots past the last repeat it."""
     rows = [[] for _ in range(deg + 3)]
     worst = mp.mpf(0)
     for c, h in slots:
@@ -203,12 +207,27 @@ def tanh_table(deg=6):
             t = u - c
             p = mp.mpf(hi) + mp.mpf(lo) + sum(mp.mpf(rest[k]) * t**(k + 1) for k in range(deg))
             worst = max(worst, abs(p / ratio(u) - 1))
-    print(f'// tanh table: degree {deg}, max rel err of P {mp.nstr(worst, 3)}')
+    print(f'// {name} table: degree {deg}, max rel err of P {mp.nstr(worst, 3)}')
     for r in rows:
         r += [r[-1]] * (32 - len(r))
         print('{' + ', '.join(literal(v, 'float') for v in r) + '},')
 
 
+def tanh_table():
+    """math/tanh_table.hpp: tanh(a) = a P(a - centre), P ~ tanh(a)/a, a = |x| clamped at 9.5:
+    [0, 1/16), quarter binades to 8, then [8, 10)."""
+    slot_table('tanh', lambda u: mp.mpf(1) if u == 0 else mp.tanh(u) / u,
+               quarter_binade_slots(mp.mpf(1) / 16, 3, (9, 1)))
+
+
+def gelu_table():
+    """math/gelu_table.hpp: M(a) = Phi(-a) e^(a^2/2) = P(a - centre), a = |x| clamped at 16:
+    [0, 1/8), quarter binades to 16, then [16, 20) (where a = 16 alone lands)."""
+    slot_table('gelu', lambda u: mp.erfc(u / mp.sqrt(2)) / 2 * mp.exp(u * u / 2),
+               quarter_binade_slots(mp.mpf(1) / 8, 4, (18, 2)))
+
+
 if __name__ == '__main__':
     exp_precise_table()
     tanh_table()
+    gelu_table()

@@ -1,4 +1,5 @@
 #include "support/elementwise_suite.hpp"
+#include <cmath>
 
 using namespace xact_test;
 
@@ -43,4 +44,48 @@ TEMPLATE_TEST_CASE("gelu", "[gelu]", float, double)
             RC_ASSERT(std::fabs(static_cast<double>(f(x) - f(-x) - x)) <= 4 * std::numeric_limits<T>::epsilon() * (1 + std::fabs(x)));
         });
     }
+}
+
+// The AVX-512 float kernel's seams (math/gelu_table.hpp): every edge of its 30 slots (1/8, each
+// quarter binade up to 16, where |x| is clamped), 256 floats on either side, both signs; and a
+// stride through every slot of both signs (the negative side's e^(-x^2/2) included). Other
+// targets run the same checks on their own kernel.
+TEST_CASE("gelu float: dense at the table's slot edges", "[gelu]")
+{
+    std::vector<float> edges;
+    for (int k = -3; k < 4; ++k)
+        for (int j = 0; j < 4; ++j) {
+            const float e = std::ldexp(1.0f + 0.25f * static_cast<float>(j), k);
+            edges.push_back(e);
+            edges.push_back(-e);
+        }
+    edges.push_back(16.0f);
+    edges.push_back(-16.0f);
+    std::vector<float> xs = floats_around(edges);
+    const std::uint32_t stride = 4099 * static_cast<std::uint32_t>(sweep_scale());
+    for (std::uint32_t b = 0; b < to_bits(16.5f); b += stride) {
+        xs.push_back(from_bits<float>(b));
+        xs.push_back(-from_bits<float>(b));
+    }
+    check_float_errors(xact::gelu{}, xs, xact_ref::gelu, false, 2);
+}
+
+// Phi(x) rounds to 1 in float above about 5.3: gelu x is x itself there, to infinity (the AVX-512
+// kernel clamps |x| at 16 and returns x beyond), not merely within the bound.
+TEST_CASE("gelu float: x itself far right", "[gelu]")
+{
+    std::vector<float> xs{6.0f, 15.999999f, 16.0f, 16.000002f, 1e30f, std::numeric_limits<float>::max(),
+                          std::numeric_limits<float>::infinity()};
+    for (std::uint32_t b = to_bits(6.0f); b < to_bits(1e6f); b += 65521 * static_cast<std::uint32_t>(sweep_scale()))
+        xs.push_back(from_bits<float>(b));
+    std::vector<float> y(xs.size());
+    xact::forward(xact::gelu{}, xs.data(), y.data(), xs.size());
+    std::size_t exact = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        if (same_bits(y[i], xs[i]))
+            ++exact;
+        else
+            FAIL_CHECK("gelu(" << xs[i] << ") = " << y[i]);
+    }
+    CHECK(exact == xs.size());
 }

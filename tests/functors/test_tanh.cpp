@@ -30,20 +30,10 @@ TEMPLATE_TEST_CASE("tanh", "[tanh]", float, double)
 // Float tanh (or tanh') at xs against the long double reference, within bound ULP.
 static void check_floats(const std::vector<float>& xs, bool derivative, double bound)
 {
-    const xact::tanh f;
-    std::vector<float> y(xs.size());
     if (derivative)
-        xact::derivative(f, xs.data(), y.data(), xs.size());
+        check_float_errors(xact::tanh{}, xs, xact_ref::tanh_prime, true, bound);
     else
-        xact::forward(f, xs.data(), y.data(), xs.size());
-    error_stats e;
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-        const real want = derivative ? xact_ref::tanh_prime(xs[i]) : xact_ref::tanh(xs[i]);
-        e.add(ulp_error(y[i], want), xs[i], y[i], want);
-    }
-    INFO((derivative ? "derivative " : "forward ") << e.describe());
-    CHECK(e.count == xs.size());
-    CHECK(e.max <= bound);
+        check_float_errors(xact::tanh{}, xs, xact_ref::tanh, false, bound);
 }
 
 // The float kernel's seams (math/fast_tanh.hpp), densely: where 2^n stops at 2^-24 and where
@@ -69,14 +59,11 @@ TEST_CASE("tanh float: dense at the kernel's seams", "[tanh]")
 // every slot. Other targets run the same checks on their own kernel.
 TEST_CASE("tanh float: dense at the table's slot edges", "[tanh]")
 {
-    std::vector<float> xs;
     std::vector<float> edges{8.0f, 9.5f};
     for (int k = -4; k < 3; ++k)
         for (int j = 0; j < 4; ++j)
             edges.push_back(std::ldexp(1.0f + 0.25f * static_cast<float>(j), k));
-    for (const float e : edges)
-        for (std::uint32_t b = to_bits(e) - 256; b < to_bits(e) + 256; b += static_cast<std::uint32_t>(sweep_scale()))
-            xs.push_back(from_bits<float>(b));
+    std::vector<float> xs = floats_around(edges);
     const std::uint32_t stride = 4099 * static_cast<std::uint32_t>(sweep_scale());
     for (std::uint32_t b = 0; b < to_bits(9.6f); b += stride)
         xs.push_back(from_bits<float>(b));

@@ -61,6 +61,37 @@ std::pair<error_stats, error_stats> measure_functor(const F& f, Ref ref, RefPrim
     return {fwd, der};
 }
 
+// f (or f') at float inputs xs against ref, every result within bound ULP; the failure message
+// names the worst input.
+template <class F, class Ref>
+void check_float_errors(const F& f, const std::vector<float>& xs, Ref ref, bool derivative, double bound)
+{
+    std::vector<float> y(xs.size());
+    if (derivative)
+        xact::derivative(f, xs.data(), y.data(), xs.size());
+    else
+        xact::forward(f, xs.data(), y.data(), xs.size());
+    error_stats e;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const real want = ref(static_cast<real>(xs[i]));
+        e.add(ulp_error(y[i], want), xs[i], y[i], want);
+    }
+    INFO(f.name << (derivative ? " derivative " : " forward ") << e.describe());
+    CHECK(e.count == xs.size());
+    CHECK(e.max <= bound);
+}
+
+// The floats within `half` bit patterns of each edge, both sides (every sweep_scale()-th): the
+// seams of a kernel's table of polynomials.
+inline std::vector<float> floats_around(const std::vector<float>& edges, std::uint32_t half = 256)
+{
+    std::vector<float> xs;
+    for (const float e : edges)
+        for (std::uint32_t b = to_bits(e) - half; b < to_bits(e) + half; b += static_cast<std::uint32_t>(sweep_scale()))
+            xs.push_back(from_bits<float>(b));
+    return xs;
+}
+
 template <class F, class = void>
 struct has_from_output : std::false_type {};
 template <class F>

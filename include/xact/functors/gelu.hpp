@@ -1,6 +1,8 @@
 // gelu(x) = x Phi(x) = x/2 erfc(-x/sqrt2)      (the exact, erf form)
 // gelu'(x) = Phi(x) + x phi(x), phi(x) = e^(-x^2/2)/sqrt(2 pi).
-// Three regions, none of which cancels:
+// Forward on AVX-512 in float: math/gelu_table.hpp (a table of polynomials for Mills' ratio and
+// one exponential, about 1.7 times faster than the erfc kernel below and within 0.8 ULP).
+// Everywhere else, three regions, none of which cancels:
 //   |x| < 0.707: gelu = x/2 + x^2 Q(x^2), gelu' = 1/2 + x W(x^2)  (polynomials in x^2)
 //   otherwise:   with E = e^(-x^2/2) (x^2 kept exact) and H = a e^(a^2) erfc(a) / sqrt2 at
 //                a = |x|/sqrt2 (math/erfc.hpp), T = E H: gelu = -T (x < 0), x - T (x > 0);
@@ -19,6 +21,7 @@
 
 #include "../math/erfc.hpp"
 #include "../math/exp.hpp"
+#include "../math/gelu_table.hpp"
 #include "../math/logistic.hpp"
 
 namespace xact {
@@ -56,19 +59,10 @@ struct gelu {
     {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        using C = detail::gelu_coefficients<math::scalar_t<V>>;
-        const V zero = math::splat<V>(0);
-        // |x| small: x/2 + x^2 Q(x^2), with x^2 exact (the two terms partly cancel for x < 0)
-        const auto s = math::two_prod(x, x);
-        const V q = math::horner(s.hi, C::q);
-        const V inner = math::fma(s.hi, q, math::fma(s.lo, q, math::splat<V>(0.5) * x));
-        // outside: T = E H, gelu = -T (x < 0), x - T (x > 0)
-        const auto t = tail(x);
-        const auto eh = math::mul(t.e.m(), t.h);
-        const V th = math::detail::scale_pow2(eh.hi, t.e.n), tl = math::detail::scale_pow2(eh.lo, t.e.n);
-        const V outer = math::select(x > zero, (x - th) - tl, math::neg(th));
-        // gelu has x's sign (the sums above make +0 of -0 and of a tiny negative product)
-        return math::or_sign(math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer), x);
+        else if constexpr (math::has_gelu_table_v<V>)
+            return math::table_gelu(x);
+        else
+            return erfc_forward(x);
     }
 
     template <class V>
@@ -109,6 +103,25 @@ struct gelu {
     }
 
 private:
+    // Every target but AVX-512's float: inside |x| < 0.707 a polynomial, outside T = E H.
+    template <class V>
+    XACT_INLINE static V erfc_forward(V x) noexcept
+    {
+        using C = detail::gelu_coefficients<math::scalar_t<V>>;
+        const V zero = math::splat<V>(0);
+        // |x| small: x/2 + x^2 Q(x^2), with x^2 exact (the two terms partly cancel for x < 0)
+        const auto s = math::two_prod(x, x);
+        const V q = math::horner(s.hi, C::q);
+        const V inner = math::fma(s.hi, q, math::fma(s.lo, q, math::splat<V>(0.5) * x));
+        // outside: T = E H, gelu = -T (x < 0), x - T (x > 0)
+        const auto t = tail(x);
+        const auto eh = math::mul(t.e.m(), t.h);
+        const V th = math::detail::scale_pow2(eh.hi, t.e.n), tl = math::detail::scale_pow2(eh.lo, t.e.n);
+        const V outer = math::select(x > zero, (x - th) - tl, math::neg(th));
+        // gelu has x's sign (the sums above make +0 of -0 and of a tiny negative product)
+        return math::or_sign(math::select(math::abs(x) < math::splat<V>(inner_limit), inner, outer), x);
+    }
+
     // c[k] + c[k+1] t + ... (Horner from the k-th coefficient on).
     template <class V, class T, std::size_t N>
     XACT_INLINE static V horner_from(V t, const T (&c)[N], std::size_t k) noexcept

@@ -6,14 +6,13 @@
 //          bits), 1..29 up to [8, 10),
 //   tanh a = a P(a - centre), P ~ tanh(a)/a of degree 6 on the slot (max relative error 4e-9:
 //          scripts/gen_coefficients.py, tanh_table), P(0) stored as hi + lo.
-// Each lane's coefficients come from two registers by one permute (vpermt2ps): 32 entries, no
-// memory gather. The last step is a P0hi + a (P - P0hi), one rounding on top of a tail that is at
-// most 1/8 of the result (the slot's half width over a), so the error stays near 1/2 ULP; tiny
-// and denormal x come out as x, exactly. The sign of x is put back last (tanh is odd): -0 stays
-// -0, and NaN flows through as NaN.
+// The lookup is math/slot_table.hpp's. The last step is a P0hi + a (P - P0hi), one rounding on
+// top of a tail that is at most 1/8 of the result (the slot's half width over a), so the error
+// stays near 1/2 ULP; tiny and denormal x come out as x, exactly. The sign of x is put back
+// last (tanh is odd): -0 stays -0, and NaN flows through as NaN.
 #pragma once
 
-#include "simd.hpp"
+#include "slot_table.hpp"
 
 namespace xact::math {
 
@@ -64,21 +63,11 @@ XACT_INLINE xsimd::batch<float, A> table_tanh(const xsimd::batch<float, A>& x) n
 {
     using V = xsimd::batch<float, A>;
     using C = detail::tanh_table;
-    const V ax = math::abs(x);
-    // x86's min returns its second operand when one is NaN: a NaN x stays NaN here (its slot is
-    // any: the permute reads only the index's low five bits)
-    const V a = xsimd::min(V(9.5f), ax);
-    // slot = (bits >> 21) - 491: 1 at a = 1/16 (exponent 123, 123 * 4 - 491), 0 below; the
-    // shifted bits fit each lane's low 16, where an unsigned saturating subtract stops at 0
-    const __m512i slot = _mm512_subs_epu16(_mm512_srli_epi32(_mm512_castps_si512(a), 21), _mm512_set1_epi32(491));
-    const auto at = [&slot](const float(&row)[32]) {
-        return V(_mm512_permutex2var_ps(_mm512_load_ps(row), slot, _mm512_load_ps(row + 16)));
-    };
-    const V t = a - at(C::c[0]); // exact: a and the centre share a binade (or the centre is 0)
-    V r = at(C::c[8]);
-    for (std::size_t i = 7; i >= 3; --i)
-        r = math::fma(r, t, at(C::c[i]));
-    const V tail = math::fma(r, t, at(C::c[2])); // P - P0hi
+    // x86's min returns its second operand when one is NaN: a NaN x stays NaN here
+    const V a = xsimd::min(V(9.5f), math::abs(x));
+    // slot 1 at a = 1/16 (exponent 123, 123 * 4 - 491), 0 below
+    const detail::slot_lookup<A> at(a, 491);
+    const V tail = detail::slot_tail(at, a - at(C::c[0]), C::c); // P - P0hi
     return math::or_sign(math::fma(a, at(C::c[1]), a * tail), x);
 }
 
