@@ -46,10 +46,11 @@ TEMPLATE_TEST_CASE("gelu", "[gelu]", float, double)
     }
 }
 
-// The AVX-512 float kernel's seams (math/gelu_table.hpp): every edge of its 30 slots (1/8, each
-// quarter binade up to 16, where |x| is clamped), 256 floats on either side, both signs; and a
-// stride through every slot of both signs (the negative side's e^(-x^2/2) included). Other
-// targets run the same checks on their own kernel.
+// The AVX-512 float kernels' seams (math/gelu_table.hpp): every edge of their 30 slots (1/8,
+// each quarter binade up to 16, where |x| is clamped), 256 floats on either side, both signs;
+// and a stride through every slot of both signs; forward and derivative (whose window about the
+// root of gelu' covers the edges from -1.25 to -0.375). Other targets run the same checks on
+// their own kernels.
 TEST_CASE("gelu float: dense at the table's slot edges", "[gelu]")
 {
     std::vector<float> edges;
@@ -68,6 +69,7 @@ TEST_CASE("gelu float: dense at the table's slot edges", "[gelu]")
         xs.push_back(-from_bits<float>(b));
     }
     check_float_errors(xact::gelu{}, xs, xact_ref::gelu, false, 2);
+    check_float_errors(xact::gelu{}, xs, xact_ref::gelu_prime, true, 3);
 }
 
 // Phi(x) rounds to 1 in float above about 5.3: gelu x is x itself there, to infinity (the AVX-512

@@ -1,13 +1,17 @@
-// gelu of a float batch on AVX-512 by a table of polynomials and one exponential: no erfc, no
-// division, no second region. With a = |x| clamped at 16 and M(a) = Phi(-a) e^(a^2/2) (Mills'
-// ratio over sqrt(2 pi): 1/2 at 0, smooth and slowly varying, about 1/(a sqrt(2 pi)) far out),
-//   T = a Phi(-a) = a M(a) e^(-a^2/2),   gelu(x) = -T (x <= 0), x - T (x > 0; T <= x/2),
-// neither of which cancels. M comes from math/slot_table.hpp's 30 slots ([0, 1/8), quarter
-// binades to 16, [16, 20)) as P(a - centre) of degree 6 (max relative error 6.6e-9:
-// scripts/gen_coefficients.py, gelu_table); e^(-a^2/2) from exp_split with a^2 exact, and
-// a M and T are double words, so each result is rounded about once: x - T by an exact sum,
-// -T and its power of two by one vscalefps (a denormal result is rounded there, once).
-// gelu(-0) = -0, gelu(+0) = +0, x >= 16 gives x, -inf gives -0, NaN stays NaN.
+// gelu and gelu' of a float batch on AVX-512 by a table of polynomials and one exponential: no
+// erfc, no division, no second region. With a = |x| clamped at 16 and M(a) = Phi(-a) e^(a^2/2)
+// (Mills' ratio over sqrt(2 pi): 1/2 at 0, smooth and slowly varying, about 1/(a sqrt(2 pi)) far
+// out) and E = e^(-a^2/2),
+//   T = a Phi(-a) = a M E,               gelu(x)  = -T (x <= 0), x - T (x > 0; T <= x/2),
+//   D = Phi(-a) - a phi(a) = (M - a/sqrt(2 pi)) E,   gelu'(x) = D (x <= 0), 1 - D (x > 0),
+// none of which cancels but D next to the root of gelu' (x0 = -0.752), which the caller's
+// window takes (functors/gelu.hpp). M comes from math/slot_table.hpp's 30 slots ([0, 1/8),
+// quarter binades to 16, [16, 20)) as P(a - centre) of degree 6 (max relative error 6.6e-9:
+// scripts/gen_coefficients.py, gelu_table); E from exp_split with a^2 exact; a M, M - a/sqrt(2 pi),
+// T and D are double words, so each result is rounded about once: x - T and 1 - D by exact sums,
+// -T and D with their power of two by one vscalefps (a denormal result is rounded there, once).
+// gelu(-0) = -0, gelu(+0) = +0, x >= 16 gives x, -inf gives -0; gelu'(-inf) = -0 (gelu' < 0
+// there), gelu'(inf) = 1; NaN stays NaN.
 #pragma once
 
 #include "exp.hpp"
@@ -23,6 +27,9 @@ inline constexpr bool has_gelu_table_v = false;
 // instantiable) on AVX-512 only.
 template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu(const xsimd::batch<float, A>& x) noexcept;
+// gelu' away from its root (see above).
+template <class A>
+XACT_INLINE xsimd::batch<float, A> table_gelu_derivative(const xsimd::batch<float, A>& x) noexcept;
 
 #if XSIMD_WITH_AVX512F
 
@@ -55,41 +62,78 @@ struct gelu_table {
     };
 };
 
+// What gelu and gelu' share: a, M = p0 + tail (p0 = P(0) hi), E = m 2^n.
+template <class A>
+struct gelu_table_parts {
+    using V = xsimd::batch<float, A>;
+    V a, p0, tail;
+    exp_parts<V> e;
+
+    XACT_INLINE explicit gelu_table_parts(const V& x) noexcept
+    {
+        using C = gelu_table;
+        // x86's min returns its second operand when one is NaN: a NaN x stays NaN here
+        a = xsimd::min(V(clamp_at), math::abs(x));
+        // slot 1 at a = 1/8 (exponent 124, 124 * 4 - 495), 0 below
+        const slot_lookup<A> at(a, 495);
+        p0 = at(C::c[1]);
+        tail = slot_tail(at, a - at(C::c[0]), C::c);
+        // e^(-a^2/2), a^2 exact; -a^2/2 >= -128 needs no clamp
+        const auto sq = math::two_prod(a, a);
+        const V half(-0.5f);
+        e = math::exp_split_in_range(double_word<V>{sq.hi * half, sq.lo * half});
+    }
+
+    // k E 2^-n for a double word k = (k_hi, k_lo), normalised. Neither factor is (k_lo can be a
+    // tenth of k_hi, m.lo carries a^2's low part: up to 2^-17 of m.hi), so the lows' cross term
+    // counts (without it, 6 ULP at x = -12).
+    XACT_INLINE double_word<V> times_e(const V& k_hi, const V& k_lo) const noexcept
+    {
+        const auto m = e.m();
+        const auto t = math::two_prod(k_hi, m.hi);
+        return math::fast_two_sum(t.hi, math::fma(k_hi, m.lo, math::fma(k_lo, m.hi, math::fma(k_lo, m.lo, t.lo))));
+    }
+
+    // u - t 2^n for u >= |t| 2^n, rounded once: u - hi exactly as d + err, then err - lo.
+    XACT_INLINE V minus_scaled(const V& u, const double_word<V>& t) const noexcept
+    {
+        const V th = _mm512_scalef_ps(t.hi, e.n), tl = _mm512_scalef_ps(t.lo, e.n);
+        const V d = u - th;
+        return d + (((u - d) - th) - tl);
+    }
+
+    static constexpr float clamp_at = 16.0f; // e^(-a^2/2) is below every result's last place beyond
+};
+
 } // namespace detail
 
 template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu(const xsimd::batch<float, A>& x) noexcept
 {
     using V = xsimd::batch<float, A>;
-    using C = detail::gelu_table;
-    const V limit(16.0f);
-    // x86's min returns its second operand when one is NaN: a NaN x stays NaN here
-    const V a = xsimd::min(limit, math::abs(x));
-    // slot 1 at a = 1/8 (exponent 124, 124 * 4 - 495), 0 below
-    const detail::slot_lookup<A> at(a, 495);
-    const V tail = detail::slot_tail(at, a - at(C::c[0]), C::c); // M - P0hi
-    // a M = a P0hi (exact) + a tail
-    const auto am = math::two_prod(a, at(C::c[1]));
-    const V am_lo = math::fma(a, tail, am.lo);
-    // e^(-a^2/2) = m 2^n, a^2 exact; -a^2/2 >= -128 needs no clamp
-    const auto sq = math::two_prod(a, a);
-    const V half(-0.5f);
-    const auto e = math::exp_split_in_range(double_word<V>{sq.hi * half, sq.lo * half});
-    const auto m = e.m();
-    // T 2^-n = a M m. Neither double word is normalised (am_lo is up to a tenth of am.hi, m.lo
-    // carries the low part of a^2/2: up to 2^-17 of m.hi), so the cross term of the lows counts
-    const auto t = math::two_prod(am.hi, m.hi);
-    const auto tn = math::fast_two_sum(t.hi, math::fma(am.hi, m.lo, math::fma(am_lo, m.hi, math::fma(am_lo, m.lo, t.lo))));
-    // gelu = u - T with u = x for x > 0 (T <= x/2), else -0 (max(-0, x): NaN stays, -0 and +0
-    // stay). u - T.hi is exact as d + err (u >= T.hi); the result is rounded once, at d + (err -
-    // T.lo), and a denormal one is rounded by vscalefps, once, in T.hi (T.lo is below its half ULP)
-    const V th = _mm512_scalef_ps(tn.hi, e.n), tl = _mm512_scalef_ps(tn.lo, e.n);
-    const V u = _mm512_max_ps(V(-0.0f), x);
-    const V d = u - th;
-    const V r = d + (((u - d) - th) - tl);
-    // x >= 16 (inf included, where u - d is NaN): x; a zero result has x's sign (the sums make
-    // +0 of -0 + +0)
+    const detail::gelu_table_parts<A> g(x);
+    // T 2^-n = a M m, a M = a p0 (exact) + a tail
+    const auto am = math::two_prod(g.a, g.p0);
+    const auto t = g.times_e(am.hi, math::fma(g.a, g.tail, am.lo));
+    // u - T with u = x for x > 0, else -0 (max(-0, x): NaN stays); x >= 16 (inf included,
+    // where u - d is NaN): x. A zero result has x's sign (the sums make +0 of -0 + +0).
+    const V limit(g.clamp_at);
+    const V r = g.minus_scaled(_mm512_max_ps(V(-0.0f), x), t);
     return math::or_sign(math::select(x < limit, r, x), x);
+}
+
+template <class A>
+XACT_INLINE xsimd::batch<float, A> table_gelu_derivative(const xsimd::batch<float, A>& x) noexcept
+{
+    using V = xsimd::batch<float, A>;
+    const detail::gelu_table_parts<A> g(x);
+    // K = M - a/sqrt(2 pi): p0 - a c.hi exactly as a two-sum, then the lows
+    constexpr split_constant<float> c(0.39894228040143267793994605993438187L);
+    const auto ac = math::two_prod(g.a, V(c.hi));
+    const auto k = math::two_sum(g.p0, math::neg(ac.hi));
+    const auto d = g.times_e(k.hi, (k.lo + g.tail) - math::fma(g.a, V(c.lo), ac.lo));
+    // D (x <= 0; its own sign on a zero) or 1 - D (x > 0, |D| <= 1/2)
+    return math::select(x > V(0.0f), g.minus_scaled(V(1.0f), d), V(_mm512_scalef_ps(d.hi + d.lo, g.e.n)));
 }
 
 #endif
