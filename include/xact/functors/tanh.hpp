@@ -32,7 +32,7 @@ struct tanh {
     {
         if constexpr (math::is_scalar_v<V>) {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
-        } else if constexpr (math::has_tanh_table_v<V>) {
+        } else if constexpr (math::has_slot_tables_v<V>) {
             return math::table_tanh(x); // float on AVX-512: a table of polynomials (math/tanh_table.hpp)
         } else if constexpr (math::has_fused_fma) {
             return math::fast_tanh(x); // in the batch's own type (math/fast_tanh.hpp)

@@ -19,12 +19,8 @@
 
 namespace xact::math {
 
-// Whether batch V has the table kernel (float on AVX-512).
-template <class V>
-inline constexpr bool has_gelu_table_v = false;
-
-// Declared for every target so that callers can name it behind `if constexpr`; defined (and
-// instantiable) on AVX-512 only.
+// Declared for every target so that callers can name it behind `if constexpr
+// (has_slot_tables_v<V>)`; defined (and instantiable) on AVX-512 only.
 template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu(const xsimd::batch<float, A>& x) noexcept;
 // gelu' away from its root (see above).
@@ -32,9 +28,6 @@ template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu_derivative(const xsimd::batch<float, A>& x) noexcept;
 
 #if XSIMD_WITH_AVX512F
-
-template <class A>
-inline constexpr bool has_gelu_table_v<xsimd::batch<float, A>> = std::is_base_of_v<xsimd::avx512f, A>;
 
 namespace detail {
 

@@ -9,6 +9,19 @@
 
 #include "simd.hpp"
 
+namespace xact::math {
+
+// Whether batch V has the slot-table kernels (float on AVX-512: tanh, gelu).
+template <class V>
+inline constexpr bool has_slot_tables_v = false;
+
+#if XSIMD_WITH_AVX512F
+template <class A>
+inline constexpr bool has_slot_tables_v<xsimd::batch<float, A>> = std::is_base_of_v<xsimd::avx512f, A>;
+#endif
+
+} // namespace xact::math
+
 namespace xact::math::detail {
 
 #if XSIMD_WITH_AVX512F
