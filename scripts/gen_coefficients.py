@@ -187,13 +187,15 @@ def quarter_binade_slots(first, last_binade, extra):
     return slots
 
 
-def slot_table(name, ratio, slots, deg=6):
+def slot_table(name, ratio, slots, deg=6, per_slot=False):
     """A table of 32 polynomials (math/slot_table.hpp): P(a - centre) ~ ratio(a) on each slot, a
     Chebyshev interpolant, P(0) stored as hi + lo; rows centre, P(0) hi, P(0) lo, t^1 .. t^deg;
-    the slots past the last repeat it."""
+    the slots past the last repeat it. per_slot: ratio(i) is slot i's function."""
     rows = [[] for _ in range(deg + 3)]
     worst = mp.mpf(0)
-    for c, h in slots:
+    whole = ratio
+    for k, (c, h) in enumerate(slots):
+        ratio = whole(k) if per_slot else whole
         s = mp.chebyfit(lambda v: ratio(c + v * h), [-1, 1], deg + 1)[::-1]
         co = [s[i] / h**i for i in range(deg + 1)]
         hi = to_float(co[0])
@@ -227,7 +229,40 @@ def gelu_table():
                quarter_binade_slots(mp.mpf(1) / 8, 4, (18, 2)))
 
 
+GELU_K_ROOT_SLOTS = range(0, 15)  # [0, 1.5): a - a0 is exact there as (a - a0_hi) - a0_lo, see below
+
+
+def gelu_derivative_table():
+    """math/gelu_table.hpp, gelu': K(a) = M(a) - a/sqrt(2 pi) = (a - rho) R(a), R = P(a - centre)
+    as for M, rho per slot: the root a0 of K (0.752) on the slots of [0, 1.5), so that K's zero is
+    a factor computed exactly: a - a0_hi as a fast two-sum below a0 (|a0_hi| >= a), exact by
+    Sterbenz above, and a0's low part; 0 from 1.5 on (a itself). R = K/(a - a0) is flatter than K
+    near 0 (the tail of P stays small: its rounding costs less). Also prints the rows rho hi and
+    -(rho - rho hi) (0 off the root slots)."""
+    c = 1 / mp.sqrt(2 * mp.pi)
+
+    def k_of(u):
+        return mp.erfc(u / mp.sqrt(2)) / 2 * mp.exp(u * u / 2) - u * c
+
+    a0 = mp.findroot(k_of, 0.75)
+    slots = quarter_binade_slots(mp.mpf(1) / 8, 4, (18, 2))
+    rho = [a0 if k in GELU_K_ROOT_SLOTS else mp.mpf(0) for k in range(len(slots))]
+
+    def ratio(k):
+        r = rho[k]
+        return lambda u: mp.diff(k_of, r) if u == r else k_of(u) / (u - r)
+
+    slot_table("gelu'", ratio, slots, per_slot=True)
+    hi = [to_float(r) for r in rho]
+    lo = [-to_float(r - mp.mpf(h)) if k in GELU_K_ROOT_SLOTS else 0.0 for k, (r, h) in enumerate(zip(rho, hi))]
+    print(f'// root a0 = {mp.nstr(a0, 20)}; rows rho hi, -rho lo')
+    for r in (hi, lo):
+        r += [r[-1]] * (32 - len(r))
+        print('{' + ', '.join(literal(v, 'float') for v in r) + '},')
+
+
 if __name__ == '__main__':
     exp_precise_table()
     tanh_table()
     gelu_table()
+    gelu_derivative_table()

@@ -1,15 +1,16 @@
-// gelu and gelu' of a float batch on AVX-512 by a table of polynomials and one exponential: no
-// erfc, no division, no second region. With a = |x| clamped at 16 and M(a) = Phi(-a) e^(a^2/2)
-// (Mills' ratio over sqrt(2 pi): 1/2 at 0, smooth and slowly varying, about 1/(a sqrt(2 pi)) far
-// out) and E = e^(-a^2/2),
+// gelu and gelu' of a float batch on AVX-512 by tables of polynomials and one exponential: no
+// erfc, no division, no second region, no window. With a = |x| clamped at 16 and
+// M(a) = Phi(-a) e^(a^2/2) (Mills' ratio over sqrt(2 pi): 1/2 at 0, smooth and slowly varying,
+// about 1/(a sqrt(2 pi)) far out), K(a) = M(a) - a/sqrt(2 pi) and E = e^(-a^2/2),
 //   T = a Phi(-a) = a M E,               gelu(x)  = -T (x <= 0), x - T (x > 0; T <= x/2),
-//   D = Phi(-a) - a phi(a) = (M - a/sqrt(2 pi)) E,   gelu'(x) = D (x <= 0), 1 - D (x > 0),
-// none of which cancels but D next to the root of gelu' (x0 = -0.752), which the caller's
-// window takes (functors/gelu.hpp). M comes from math/slot_table.hpp's 30 slots ([0, 1/8),
-// quarter binades to 16, [16, 20)) as P(a - centre) of degree 6 (max relative error 6.6e-9:
-// scripts/gen_coefficients.py, gelu_table); E from exp_split with a^2 exact; a M, M - a/sqrt(2 pi),
-// T and D are double words, so each result is rounded about once: x - T and 1 - D by exact sums,
-// -T and D with their power of two by one vscalefps (a denormal result is rounded there, once).
+//   D = Phi(-a) - a phi(a) = K E,        gelu'(x) = D (x <= 0), 1 - D (x > 0; |D| <= 1/2).
+// Nothing cancels: K's root a0 = 0.752 (gelu''s root x0 = -a0) is a factor of K's own table,
+// K = (a - a0) R(a) with a - a0 exact. M and R come from math/slot_table.hpp's 30 slots ([0, 1/8),
+// quarter binades to 16, [16, 20)) as P(a - centre) of degree 6 (max relative error 6.6e-9 and
+// 2.8e-9: scripts/gen_coefficients.py, gelu_table and gelu_derivative_table); E from exp_split
+// with a^2 exact; a M, K, T and D are double words, so each result is rounded about once: x - T
+// and 1 - D by exact sums, -T and D with their power of two by one vscalefps (a denormal result is
+// rounded there, once).
 // gelu(-0) = -0, gelu(+0) = +0, x >= 16 gives x, -inf gives -0; gelu'(-inf) = -0 (gelu' < 0
 // there), gelu'(inf) = 1; NaN stays NaN.
 #pragma once
@@ -23,7 +24,6 @@ namespace xact::math {
 // (has_slot_tables_v<V>)`; defined (and instantiable) on AVX-512 only.
 template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu(const xsimd::batch<float, A>& x) noexcept;
-// gelu' away from its root (see above).
 template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu_derivative(const xsimd::batch<float, A>& x) noexcept;
 
@@ -55,22 +55,58 @@ struct gelu_table {
     };
 };
 
-// What gelu and gelu' share: a, M = p0 + tail (p0 = P(0) hi), E = m 2^n.
+// gelu': K(a) = M(a) - a/sqrt(2 pi) = (a - rho) R(a), R = P(a - centre) as M's (rows as there,
+// max relative error 2.8e-9: scripts/gen_coefficients.py, gelu_derivative_table), rho per slot:
+// K's root a0 = 0.7518 on the slots of [0, 1.5), so that K's zero is a factor computed exactly
+// (a - a0 hi as a fast two-sum below a0, exact by Sterbenz above, then a0's low part), and 0
+// from 1.5 on (the factor is a itself). K/(a - a0) is flatter than K near 0: P's tail is smaller
+// there, and so its rounding.
+struct gelu_derivative_table {
+    alignas(64) static constexpr float c[9][32] = {
+        // centre
+        {0.0f, 0.140625f, 0.171875f, 0.203125f, 0.234375f, 0.28125f, 0.34375f, 0.40625f, 0.46875f, 0.5625f, 0.6875f, 0.8125f, 0.9375f, 1.125f, 1.375f, 1.625f, 1.875f, 2.25f, 2.75f, 3.25f, 3.75f, 4.5f, 5.5f, 6.5f, 7.5f, 9.0f, 11.0f, 13.0f, 15.0f, 18.0f, 18.0f, 18.0f},
+        // P(0) hi
+        {-0.6650779843330383f, -0.6420419812202454f, -0.6373752951622009f, -0.6328580379486084f, -0.6284840106964111f, -0.6221784949302673f, -0.6142191886901855f, -0.606734573841095f, -0.5996875762939453f, -0.5898647904396057f, -0.5780103802680969f, -0.5673924088478088f, -0.5578418970108032f, -0.5452145338058472f, -0.5309712886810303f, -0.27892807126045227f, -0.3049204647541046f, -0.33065253496170044f, -0.3514060080051422f, -0.364033967256546f, -0.37226516008377075f, -0.38009709119796753f, -0.3861527144908905f, -0.38970908522605896f, -0.39196985960006714f, -0.39407575130462646f, -0.3956718444824219f, -0.39659538865089417f, -0.39717698097229004f, -0.3977147340774536f, -0.3977147340774536f, -0.3977147340774536f},
+        // P(0) lo
+        {-1.0798395955191609e-08f, -2.0371761166870783e-08f, 1.2234987245562934e-08f, -8.7638216683672e-09f, -4.8074473291137565e-09f, -2.3753422340178076e-08f, -2.428721934677469e-08f, -2.3586258279806316e-08f, 1.0220191803966827e-08f, 2.4724869263081928e-08f, -1.1474526218080427e-08f, -2.4724055691649482e-08f, -2.0389608224036238e-08f, 2.2391697385160114e-08f, -7.456598005717296e-09f, 1.2347178390825775e-08f, -6.924181672474106e-09f, 4.5264196835148596e-09f, -5.4505644442315315e-09f, 1.3664128495349814e-08f, 2.2517923081721847e-09f, 9.042712356688298e-09f, 1.482129885488348e-08f, -1.4353346955431334e-08f, -7.852272609909505e-09f, 2.9999567274785477e-09f, 8.592001776719371e-09f, -1.3712441848667822e-08f, -1.6252731105392826e-10f, -8.651812599680397e-09f, -8.651812599680397e-09f, -8.651812599680397e-09f},
+        // t^1
+        {0.1766534447669983f, 0.15179632604122162f, 0.1469089239835739f, 0.1422276645898819f, 0.13774211704730988f, 0.1313595026731491f, 0.1234474703669548f, 0.11615905910730362f, 0.1094355434179306f, 0.10029629617929459f, 0.08964327722787857f, 0.08046849817037582f, 0.07252763211727142f, 0.06250598281621933f, 0.0518951416015625f, -0.12433474510908127f, -0.08662328869104385f, -0.05400676280260086f, -0.03163110464811325f, -0.02004043385386467f, -0.013459297828376293f, -0.008038274012506008f, -0.004517645109444857f, -0.002780549693852663f, -0.0018288620049133897f, -0.0010688577312976122f, -0.0005899036768823862f, -0.0003589823318179697f, -0.00023434965987689793f, -0.00013597856741398573f, -0.00013597856741398573f, -0.00013597856741398573f},
+        // t^2
+        {-0.09756235778331757f, -0.07990548014640808f, -0.07652072608470917f, -0.07330749928951263f, -0.07025587558746338f, -0.06596129387617111f, -0.06071893125772476f, -0.0559738427400589f, -0.05167228356003761f, -0.04594962298870087f, -0.03947516903281212f, -0.03408512473106384f, -0.02957344800233841f, -0.024105971679091454f, -0.018630046397447586f, 0.09550593793392181f, 0.059011563658714294f, 0.03153517097234726f, 0.015545723028481007f, 0.008508911356329918f, 0.0050300853326916695f, 0.002545374445617199f, 0.0011874487390741706f, 0.0006241719238460064f, 0.0003580287448130548f, 0.00017543774447403848f, 7.96025778981857e-05f, 4.110706504434347e-05f, 2.330023744434584e-05f, 1.1285892469459213e-05f, 1.1285892469459213e-05f, 1.1285892469459213e-05f},
+        // t^3
+        {0.04711177945137024f, 0.037056051194667816f, 0.035170990973711014f, 0.0333954319357872f, 0.031722310930490494f, 0.02939046174287796f, 0.026582317426800728f, 0.024079643189907074f, 0.02184564247727394f, 0.01892959699034691f, 0.015716591849923134f, 0.013121315278112888f, 0.011012909933924675f, 0.008548879064619541f, 0.0062013049609959126f, -0.06530981510877609f, -0.03562377765774727f, -0.01624913327395916f, -0.006727660074830055f, -0.0031799550633877516f, -0.0016552744200453162f, -0.0007103391690179706f, -0.00027552066603675485f, -0.00012385071022436023f, -6.201976066222414e-05f, -2.5503219148959033e-05f, -9.524100278213155e-06f, -4.176416496193269e-06f, -2.056322045973502e-06f, -8.315889772347873e-07f, -8.315889772347873e-07f, -8.315889772347873e-07f},
+        // t^4
+        {-0.02046836167573929f, -0.015538390725851059f, -0.014632707461714745f, -0.01378563605248928f, -0.01299304235726595f, -0.01189801748842001f, -0.010595347732305527f, -0.009450522251427174f, -0.008442757651209831f, -0.007149748038500547f, -0.005758772138506174f, -0.004665625747293234f, -0.003801375860348344f, -0.002824174240231514f, -0.0019346843473613262f, 0.042282186448574066f, 0.02025638148188591f, 0.007847050204873085f, 0.0027181056793779135f, 0.0011075102956965566f, 0.0005073045031167567f, 0.000184672957402654f, 5.959352711215615e-05f, 2.2927762984181754e-05f, 1.0031003512267489e-05f, 3.4656147818168392e-06f, 1.0659708777893684e-06f, 3.971347837250505e-07f, 1.6991270967992023e-07f, 5.740677622156909e-08f, 5.740677622156909e-08f, 5.740677622156909e-08f},
+        // t^5
+        {0.00817944761365652f, 0.005993599072098732f, 0.0056045143865048885f, 0.0052429563365876675f, 0.004906829446554184f, 0.004446807783097029f, 0.003904790384694934f, 0.00343453255482018f, 0.003025846555829048f, 0.002511019119992852f, 0.0019675204530358315f, 0.0015510676894336939f, 0.001229986664839089f, 0.0008793395245447755f, 0.0005714624421671033f, -0.026931090280413628f, -0.011251972056925297f, -0.0037373730447143316f, -0.0010704746237024665f, -0.00037348325713537633f, -0.0001499474747106433f, -4.7032215661602095e-05f, -1.2529959349194542e-05f, -4.109000656171702e-06f, -1.566816536069382e-06f, -4.6335156866916805e-07f, -1.1643689390439249e-07f, -3.668331061135177e-08f, -1.3598272730064309e-08f, -3.91142407352163e-09f, -3.91142407352163e-09f, -3.91142407352163e-09f},
+        // t^6
+        {-0.0030233010184019804f, -0.0021524534095078707f, -0.001999741652980447f, -0.0018586822552606463f, -0.0017283281777054071f, -0.0015511995879933238f, -0.0013447179226204753f, -0.0011676974827423692f, -0.0010156749049201608f, -0.0008268635137937963f, -0.0006316830986179411f, -0.0004856049781665206f, -0.00037558330222964287f, -0.00025869623641483486f, -0.00016013206914067268f, 0.016751805320382118f, 0.006098560057580471f, 0.001703316462226212f, 0.00040455404086969793f, 0.00012101806350983679f, 4.262425863998942e-05f, 1.1309893125144299e-05f, 2.506447799532907e-06f, 7.040644049993716e-07f, 2.3479449851038225e-07f, 5.837170036215866e-08f, 1.2102669089131268e-08f, 3.2433407071152942e-09f, 1.0456113752610463e-09f, 2.5127172564864964e-10f, 2.5127172564864964e-10f, 2.5127172564864964e-10f},
+    };
+    alignas(64) static constexpr float rho[2][32] = {
+        // rho hi
+        {0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.7517915368080139f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f},
+        // rho lo: a - rho = (a - rho hi) + rho lo
+        {1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 1.211444988769017e-08f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f},
+    };
+};
+
+// What gelu and gelu' share: a, its slot, a table's P = p0 + tail (p0 = P(0) hi; M for gelu,
+// R for gelu'), E = m 2^n.
 template <class A>
 struct gelu_table_parts {
     using V = xsimd::batch<float, A>;
-    V a, p0, tail;
+    V a;
+    slot_lookup<A> at;
+    V p0, tail;
     exp_parts<V> e;
 
-    XACT_INLINE explicit gelu_table_parts(const V& x) noexcept
+    // x86's min returns its second operand when one is NaN: a NaN x stays NaN here. Slot 1 at
+    // a = 1/8 (exponent 124, 124 * 4 - 495), 0 below.
+    XACT_INLINE gelu_table_parts(const V& x, const float (&c)[9][32]) noexcept
+        : a(xsimd::min(V(clamp_at), math::abs(x))), at(a, 495)
     {
-        using C = gelu_table;
-        // x86's min returns its second operand when one is NaN: a NaN x stays NaN here
-        a = xsimd::min(V(clamp_at), math::abs(x));
-        // slot 1 at a = 1/8 (exponent 124, 124 * 4 - 495), 0 below
-        const slot_lookup<A> at(a, 495);
-        p0 = at(C::c[1]);
-        tail = slot_tail(at, a - at(C::c[0]), C::c);
+        p0 = at(c[1]);
+        tail = slot_tail(at, a - at(c[0]), c);
         // e^(-a^2/2), a^2 exact; -a^2/2 >= -128 needs no clamp
         const auto sq = math::two_prod(a, a);
         const V half(-0.5f);
@@ -104,7 +140,7 @@ template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu(const xsimd::batch<float, A>& x) noexcept
 {
     using V = xsimd::batch<float, A>;
-    const detail::gelu_table_parts<A> g(x);
+    const detail::gelu_table_parts<A> g(x, detail::gelu_table::c);
     // T 2^-n = a M m, a M = a p0 (exact) + a tail
     const auto am = math::two_prod(g.a, g.p0);
     const auto t = g.times_e(am.hi, math::fma(g.a, g.tail, am.lo));
@@ -119,12 +155,16 @@ template <class A>
 XACT_INLINE xsimd::batch<float, A> table_gelu_derivative(const xsimd::batch<float, A>& x) noexcept
 {
     using V = xsimd::batch<float, A>;
-    const detail::gelu_table_parts<A> g(x);
-    // K = M - a/sqrt(2 pi): p0 - a c.hi exactly as a two-sum, then the lows
-    constexpr split_constant<float> c(0.39894228040143267793994605993438187L);
-    const auto ac = math::two_prod(g.a, V(c.hi));
-    const auto k = math::two_sum(g.p0, math::neg(ac.hi));
-    const auto d = g.times_e(k.hi, (k.lo + g.tail) - math::fma(g.a, V(c.lo), ac.lo));
+    using R = detail::gelu_derivative_table;
+    const detail::gelu_table_parts<A> g(x, R::c);
+    // a - rho = fh + fl exactly: a - rho hi as a fast two-sum (|rho hi| >= a below a0; above it,
+    // to 1.5, the difference is exact and the low part 0; from 1.5, a itself), plus rho lo
+    const V rh = g.at(R::rho[0]);
+    const V fh = g.a - rh;
+    const V fl = ((math::neg(rh) - fh) + g.a) + g.at(R::rho[1]);
+    // K = (fh + fl) R: fh p0 exactly, then the lows; fl takes all of R (at a = a0 hi, fh = 0)
+    const auto kp = math::two_prod(fh, g.p0);
+    const auto d = g.times_e(kp.hi, math::fma(fh, g.tail, math::fma(fl, g.p0 + g.tail, kp.lo)));
     // D (x <= 0; its own sign on a zero) or 1 - D (x > 0, |D| <= 1/2)
     return math::select(x > V(0.0f), g.minus_scaled(V(1.0f), d), V(_mm512_scalef_ps(d.hi + d.lo, g.e.n)));
 }
