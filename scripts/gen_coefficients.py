@@ -193,10 +193,9 @@ def slot_table(name, ratio, slots, deg=6, per_slot=False):
     the slots past the last repeat it. per_slot: ratio(i) is slot i's function."""
     rows = [[] for _ in range(deg + 3)]
     worst = mp.mpf(0)
-    whole = ratio
     for k, (c, h) in enumerate(slots):
-        ratio = whole(k) if per_slot else whole
-        s = mp.chebyfit(lambda v: ratio(c + v * h), [-1, 1], deg + 1)[::-1]
+        f = ratio(k) if per_slot else ratio
+        s = mp.chebyfit(lambda v: f(c + v * h), [-1, 1], deg + 1)[::-1]
         co = [s[i] / h**i for i in range(deg + 1)]
         hi = to_float(co[0])
         lo = to_float(co[0] - hi)
@@ -208,7 +207,7 @@ def slot_table(name, ratio, slots, deg=6, per_slot=False):
             u = a + (b - a) * i / 400
             t = u - c
             p = mp.mpf(hi) + mp.mpf(lo) + sum(mp.mpf(rest[k]) * t**(k + 1) for k in range(deg))
-            worst = max(worst, abs(p / ratio(u) - 1))
+            worst = max(worst, abs(p / f(u) - 1))
     print(f'// {name} table: degree {deg}, max rel err of P {mp.nstr(worst, 3)}')
     for r in rows:
         r += [r[-1]] * (32 - len(r))
@@ -255,7 +254,7 @@ def gelu_derivative_table():
     slot_table("gelu'", ratio, slots, per_slot=True)
     hi = [to_float(r) for r in rho]
     lo = [-to_float(r - mp.mpf(h)) if k in GELU_K_ROOT_SLOTS else 0.0 for k, (r, h) in enumerate(zip(rho, hi))]
-    print(f'// root a0 = {mp.nstr(a0, 20)}; rows rho hi, -rho lo')
+    print(f'// root a0 = {mp.nstr(a0, 20)}; rows rho hi, rho lo = rho hi - rho')
     for r in (hi, lo):
         r += [r[-1]] * (32 - len(r))
         print('{' + ', '.join(literal(v, 'float') for v in r) + '},')
