@@ -2,17 +2,23 @@
 // softsign'(x) = 1 / (1 + |x|)^2
 // The derivative reads x; from the output it reads y: (1 - |y|)^2 (which loses relative
 // accuracy where |y| is near 1: prefer the x form when x is at hand).
-// w = 1/(1 + |x|) is carried as hi + lo (1 + |x| exact by two_sum, the reciprocal corrected by
-// its exact remainder), so f = x w and f' = w^2 are each rounded about once.
-// Beyond |x| = 2^(digits + 2) f is +-1 (correctly rounded; this also keeps the reciprocal of a
-// huge 1 + |x|, denormal in float, out of the result).
+// 1 + |x| = d + e exactly (a fast two-sum). f (with a fused fma): the quotient q = x w, w an
+// estimate of 1/d (math/reciprocal.hpp: rcp14 on AVX-512, rcp and a Newton step for float on
+// AVX2/SSE, the division elsewhere), corrected once by its exact remainder, q - (q d - x + q e) w:
+// rounded about once (0.5 ULP plus the square of w's error), without the divider whose
+// throughput bounds Eigen's x/(1 + |x|). x is clamped to +-2^(digits + 2) first, where f is
+// already +-1 correctly rounded (this also keeps inf - inf out of e). Without an fma, and for
+// f': w = 1/d rounded and corrected to a double word hi + lo, f = x w and f' = w^2 each rounded
+// about once (f' unclamped: it stays accurate down to the denormals).
 // Measured max error (tests/functors/test_softsign.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.50 ULP (float), 0.50 (double); derivative 0.99, 0.66. Bounds: 2 and 3 ULP.
+// forward 0.54 ULP (float), 0.55 (double) with the estimate (0.50 with the division);
+// derivative 0.99, 0.66. Bounds: 2 and 3 ULP.
 // NaN -> NaN; softsign(+-inf) = +-1, softsign'(+-inf) = 0.
 #pragma once
 
 #include "../math/exact.hpp"
+#include "../math/reciprocal.hpp"
 
 namespace xact {
 
@@ -25,10 +31,21 @@ struct softsign {
         if constexpr (math::is_scalar_v<V>)
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
-        const auto w = reciprocal(math::abs(x));
-        const V y = math::fma(x, w.hi, x * w.lo);
         constexpr T big = T(std::uint64_t(1) << (std::numeric_limits<T>::digits + 2));
-        return math::select(math::abs(x) > V(big), math::copysign(math::splat<V>(1), x), y);
+        if constexpr (math::has_fused_fma) {
+            const V c = math::clamp(x, V(-big), V(big)); // NaN stays NaN
+            const auto d = one_plus(math::abs(c));
+            const V w = math::reciprocal_estimate(d.hi);
+            const V q = c * w;
+            // n = q (d.hi + d.lo) - c, with q d.hi - c exact (fma): q - n w corrects q to about
+            // the square of w's error. (In this order a -0 stays -0: -0 - (+0) w.)
+            const V n = math::fma(q, d.lo, math::fms(q, d.hi, c));
+            return math::fma(math::neg(n), w, q);
+        } else {
+            const auto w = reciprocal(math::abs(x));
+            const V y = math::fma(x, w.hi, x * w.lo);
+            return math::select(math::abs(x) > V(big), math::copysign(math::splat<V>(1), x), y);
+        }
     }
 
     template <class V>
@@ -60,12 +77,20 @@ struct softsign {
     }
 
 private:
+    // 1 + a = hi + lo exactly for a >= 0 (NaN lo at a = inf): Dekker's sum, the larger first.
+    template <class V>
+    static XACT_INLINE math::double_word<V> one_plus(V a) noexcept
+    {
+        const V one = math::splat<V>(1);
+        return math::fast_two_sum(xsimd::max(one, a), xsimd::min(one, a));
+    }
+
     // 1/(1 + a) as hi + lo for a >= 0 (NaN lo at a = inf; callers mask it).
     template <class V>
     static XACT_INLINE math::double_word<V> reciprocal(V a) noexcept
     {
         const V one = math::splat<V>(1);
-        const auto d = math::two_sum(one, a);
+        const auto d = one_plus(a);
         const V q = math::div(one, d.hi);
         // rest = 1 - q d.hi exactly, then 1/(d.hi + d.lo) = q (1 + rest - q d.lo) to second order.
         V rest;
