@@ -27,7 +27,8 @@ TEMPLATE_TEST_CASE("softsign", "[softsign]", float, double)
         CHECK(d.max <= 3);
     }
 
-    SECTION("the forward quotient is rounded about once (float: 0.5 ULP; double: plus 1/8 for the estimate)")
+    SECTION("with a fused fma the forward quotient is rounded about once (float: 0.5 ULP; double: plus 1/8 "
+            "for the estimate)")
     {
         const xact::softsign f;
         error_stats e;
@@ -35,7 +36,8 @@ TEMPLATE_TEST_CASE("softsign", "[softsign]", float, double)
             for (T s : {x, -x})
                 e.add_ulp(s, f(s), xact_ref::softsign(s));
         INFO("forward " << e.describe());
-        CHECK(e.max <= (sizeof(T) == 4 ? 0.5 + 1e-6 : 0.625));
+        // without one (SSE2) the products round separately: the suite's bound 2 holds it there
+        CHECK(e.max <= (!xact::math::has_fused_fma ? 2 : sizeof(T) == 4 ? 0.5 + 1e-6 : 0.625));
     }
 
     SECTION("known values, limits, symmetry")
