@@ -158,7 +158,11 @@ XACT_INLINE xsimd::batch<T, A> fast_pow2_normal(const fast_logistic_parts<T, A>&
         return xsimd::max(s.power, V(std::numeric_limits<T>::min() / C::scale_back)) * V(C::scale_back);
 }
 
-template <bool with_lo = false, class T, class A>
+// exact_sum: e^r = 1 + r + r^2 q(r) with r's rounding (its low parts) and the sum r + r^2 q
+// carried into p_lo, so that p + p_lo errs only by q and r^2's roundings (about 2^-60 relative in
+// double where 2^-56 without), for a caller that cancels e against a sum (the derivative of
+// swish next to its root).
+template <bool with_lo = false, bool exact_sum = false, class T, class A>
 XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x, T limit,
                                                     const xsimd::batch<T, A>& x_lo = {}) noexcept
 {
@@ -172,6 +176,28 @@ XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x,
     const V n = v - V(offset);
     const V power = fast_exp_power(v);
     V r = fast_exp_reduce(a, n);
+    if constexpr (exact_sum) {
+        // r = a - n ln2_hi (exact) - n ln2_lo, rounded: r_lo is that rounding; then a's low part
+        // (fast two-sum: it is below r's last place unless r is tiny too)
+        using C = exp_constants<T>;
+        V r_lo = math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a) - r);
+        if constexpr (with_lo) {
+            const V a_lo = x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0));
+            const V rs = r + a_lo;
+            r_lo = r_lo + ((r - rs) + a_lo);
+            r = rs;
+        }
+        const V r2 = r * r;
+        const V w = r2 * fast_exp_q_of(r, r2);
+        const V sh = r + w; // |w| < |r|: fast two-sum
+        const V p = one + sh;
+        fast_logistic_parts<T, A> s{p, ((one - p) + sh) + (((r - sh) + w) + r_lo), n, {}, {}, {}, {}, power};
+        s.e = detail::fast_scale(p, s);
+        s.d = one + s.e;
+        s.err = (one - s.d) + s.e;
+        s.inv = math::div(one, s.d);
+        return s;
+    }
     if constexpr (with_lo)
         r = r + (x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0))); // a's low part: x_lo with -sign(x)
     const V r2 = r * r;
