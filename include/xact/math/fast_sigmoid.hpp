@@ -176,34 +176,33 @@ XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x,
     const V n = v - V(offset);
     const V power = fast_exp_power(v);
     V r = fast_exp_reduce(a, n);
-    if constexpr (exact_sum) {
-        // r = a - n ln2_hi (exact) - n ln2_lo, rounded: r_lo is that rounding; then a's low part
-        // (fast two-sum: it is below r's last place unless r is tiny too)
-        using C = exp_constants<T>;
-        V r_lo = math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a) - r);
-        if constexpr (with_lo) {
-            const V a_lo = x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0));
-            const V rs = r + a_lo;
+    // r = a - n ln2_hi (exact) - n ln2_lo, rounded: r_lo is that rounding (exact_sum only)
+    using C = exp_constants<T>;
+    [[maybe_unused]] V r_lo = V(T(0));
+    if constexpr (exact_sum)
+        r_lo = math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a) - r);
+    if constexpr (with_lo) {
+        // a's low part: x_lo with -sign(x); fast two-sum, it is below r's last place unless r is
+        // tiny too
+        const V a_lo = x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0));
+        const V rs = r + a_lo;
+        if constexpr (exact_sum)
             r_lo = r_lo + ((r - rs) + a_lo);
-            r = rs;
-        }
-        const V r2 = r * r;
+        r = rs;
+    }
+    const V r2 = r * r;
+    V p, p_lo;
+    if constexpr (exact_sum) {
         const V w = r2 * fast_exp_q_of(r, r2);
         const V sh = r + w; // |w| < |r|: fast two-sum
-        const V p = one + sh;
-        fast_logistic_parts<T, A> s{p, ((one - p) + sh) + (((r - sh) + w) + r_lo), n, {}, {}, {}, {}, power};
-        s.e = detail::fast_scale(p, s);
-        s.d = one + s.e;
-        s.err = (one - s.d) + s.e;
-        s.inv = math::div(one, s.d);
-        return s;
+        p = one + sh;
+        p_lo = ((one - p) + sh) + (((r - sh) + w) + r_lo);
+    } else {
+        const V sum = math::fma(r2, fast_exp_q_of(r, r2), r);
+        p = one + sum;
+        p_lo = (one - p) + sum;
     }
-    if constexpr (with_lo)
-        r = r + (x_lo ^ (x & V(T(-0.0))) ^ V(T(-0.0))); // a's low part: x_lo with -sign(x)
-    const V r2 = r * r;
-    const V sum = math::fma(r2, fast_exp_q_of(r, r2), r);
-    const V p = one + sum;
-    fast_logistic_parts<T, A> s{p, (one - p) + sum, n, {}, {}, {}, {}, power};
+    fast_logistic_parts<T, A> s{p, p_lo, n, {}, {}, {}, {}, power};
     s.e = detail::fast_scale(p, s);
     s.d = one + s.e;
     s.err = (one - s.d) + s.e;
