@@ -8,15 +8,17 @@
 // numerators are double words, each result rounded once at the end (math::finish), which also
 // keeps denormal results in the left tail right.
 // float: the plain formulas (u form, clamped to [-200, 40]) in double, rounded once
-// (math/widen.hpp). double forward with a fused fma: math/fast_mish.hpp (the same two forms from
-// a short exponential, exact sums and one division, 2.0x the double-word form's speed, 1.07 ULP
-// against 0.82). double otherwise, as follows.
+// (math/widen.hpp). double with a fused fma: math/fast_mish.hpp (the same forms from a short
+// exponential, exact sums and one division: forward 2.0x the double-word form's speed, 1.07 ULP
+// against 0.82; derivative outside the root's window 1.7x, 0.80 ULP against 0.76). double
+// otherwise, as follows.
 // Near the root x0 = -1.19243 of mish' (the minimum of mish), where the two terms cancel,
 // mish'(x) = (x - x0) P(x - x0) with x0 in two parts and P a near-minimax fit.
 // The derivative reads x (mish is not invertible on (-inf, x0]).
 // Measured max error (tests/functors/test_mish.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.50 ULP (float), 1.04 (double; 0.82 without a fused fma); derivative 0.51, 0.74.
+// forward 0.50 ULP (float), 1.04 (double; 0.82 without a fused fma); derivative 0.51, 0.81
+// (0.74 without).
 // Bounds: 2 and 3 ULP.
 // Limits: mish(-inf) = -0, mish(inf) = inf, mish'(-inf) = 0, mish'(inf) = 1. NaN -> NaN.
 // mish(-0) = -0.
@@ -125,14 +127,6 @@ struct mish {
         }
         using T = math::scalar_t<V>;
         using C = detail::mish_constants<T>;
-        const V one = math::splat<V>(1), two = math::splat<V>(2);
-        const auto right = x > one;
-        const auto e = exponential(math::select(right, math::neg(x), x));
-
-        // x <= 1: u b / d^2, b = (u + 2) d + 4x (1 + u) in double words (b cancels towards the root).
-        const auto b = math::add(math::mul(math::add(e.u, two), e.d), math::mul(math::add(e.u, one), math::splat<V>(4) * x));
-        const V left = math::finish(math::mul(e.m, b), math::square(e.d), e.k);
-
         // next to the root x0: t (c0 + t Q(t)), t = x - x0
         // (th + tl)(c0_hi + c0_lo + q), th = x - root_hi exact there, the leading product fused.
         const V th = x - V(C::root_hi), tl(-C::root_lo);
@@ -140,6 +134,16 @@ struct mish {
         const auto window = math::abs(t) <= math::splat<V>(1.0 / 32);
         const V q = t * math::horner(t, C::q);
         const V near_root = math::fma(th, V(C::c0_hi), math::fma(t, q + V(C::c0_lo), tl * V(C::c0_hi)));
+        if constexpr (math::has_fused_fma && !math::is_scalar_v<V>)
+            return math::select(window, near_root, math::fast_mish_prime(x)); // math/fast_mish.hpp
+
+        const V one = math::splat<V>(1), two = math::splat<V>(2);
+        const auto right = x > one;
+        const auto e = exponential(math::select(right, math::neg(x), x));
+
+        // x <= 1: u b / d^2, b = (u + 2) d + 4x (1 + u) in double words (b cancels towards the root).
+        const auto b = math::add(math::mul(math::add(e.u, two), e.d), math::mul(math::add(e.u, one), math::splat<V>(4) * x));
+        const V left = math::finish(math::mul(e.m, b), math::square(e.d), e.k);
 
         // x > 1: 1 + (2v^2/D) (2x (1 + v)/D - 1)
         const V v = e.u.hi + e.u.lo; // e^-x

@@ -101,6 +101,37 @@ XACT_INLINE xsimd::batch<T, A> fast_exp_q_of(const xsimd::batch<T, A>& r, const 
     }
 }
 
+// The rounding of r = fast_exp_reduce(a, n): a - n ln2_hi is exact, a - n ln2 is not.
+template <class T, class A>
+XACT_INLINE xsimd::batch<T, A> fast_exp_reduce_lo(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& n,
+                                                  const xsimd::batch<T, A>& r) noexcept
+{
+    using V = xsimd::batch<T, A>;
+    using C = exp_constants<T>;
+    return math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a) - r);
+}
+
+template <class T, class A>
+struct fast_exp_sum {
+    xsimd::batch<T, A> p, p_lo;
+};
+
+// e^(r + r_lo) = 1 + r + r^2 q(r) + r_lo as p + p_lo, the sum r + r^2 q and 1 + that carried
+// exactly, so that p + p_lo errs only by q's and r^2's roundings (about 2^-60 relative in double,
+// where 1 + fma(r^2, q, r) rounded errs by 2^-56): for callers that cancel e^r against a sum
+// (the derivatives of swish and mish next to their roots).
+template <class T, class A>
+XACT_INLINE fast_exp_sum<T, A> fast_exp_one_plus(const xsimd::batch<T, A>& r, const xsimd::batch<T, A>& r_lo) noexcept
+{
+    using V = xsimd::batch<T, A>;
+    const V one(T(1));
+    const V r2 = r * r;
+    const V w = r2 * fast_exp_q_of(r, r2);
+    const V sh = r + w; // |w| < |r|: fast two-sum
+    const V p = one + sh;
+    return {p, ((one - p) + sh) + (((r - sh) + w) + r_lo)};
+}
+
 // The shared first half: a = -|z| clamped at -limit (a NaN stays NaN), z = x + x_lo (x_lo: the
 // low part of a product, or 0), e^a = p 2^n, d + err = 1 + e exactly and 1/d.
 template <class T, class A>
@@ -158,10 +189,8 @@ XACT_INLINE xsimd::batch<T, A> fast_pow2_normal(const fast_logistic_parts<T, A>&
         return xsimd::max(s.power, V(std::numeric_limits<T>::min() / C::scale_back)) * V(C::scale_back);
 }
 
-// exact_sum: e^r = 1 + r + r^2 q(r) with r's rounding (its low parts) and the sum r + r^2 q
-// carried into p_lo, so that p + p_lo errs only by q and r^2's roundings (about 2^-60 relative in
-// double where 2^-56 without), for a caller that cancels e against a sum (the derivative of
-// swish next to its root).
+// exact_sum: e^r by fast_exp_one_plus, with r's rounding and a's low part carried, for a caller
+// that cancels e against a sum (the derivative of swish next to its root).
 template <bool with_lo = false, bool exact_sum = false, class T, class A>
 XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x, T limit,
                                                     const xsimd::batch<T, A>& x_lo = {}) noexcept
@@ -176,11 +205,9 @@ XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x,
     const V n = v - V(offset);
     const V power = fast_exp_power(v);
     V r = fast_exp_reduce(a, n);
-    // r = a - n ln2_hi (exact) - n ln2_lo, rounded: r_lo is that rounding (exact_sum only)
-    using C = exp_constants<T>;
     [[maybe_unused]] V r_lo = V(T(0));
     if constexpr (exact_sum)
-        r_lo = math::fma(n, V(-C::ln2_lo), math::fma(n, V(-C::ln2_hi), a) - r);
+        r_lo = fast_exp_reduce_lo(a, n, r);
     if constexpr (with_lo) {
         // a's low part: x_lo with -sign(x); fast two-sum, it is below r's last place unless r is
         // tiny too
@@ -190,14 +217,13 @@ XACT_INLINE fast_logistic_parts<T, A> fast_logistic(const xsimd::batch<T, A>& x,
             r_lo = r_lo + ((r - rs) + a_lo);
         r = rs;
     }
-    const V r2 = r * r;
     V p, p_lo;
     if constexpr (exact_sum) {
-        const V w = r2 * fast_exp_q_of(r, r2);
-        const V sh = r + w; // |w| < |r|: fast two-sum
-        p = one + sh;
-        p_lo = ((one - p) + sh) + (((r - sh) + w) + r_lo);
+        const auto e = fast_exp_one_plus(r, r_lo);
+        p = e.p;
+        p_lo = e.p_lo;
     } else {
+        const V r2 = r * r;
         const V sum = math::fma(r2, fast_exp_q_of(r, r2), r);
         p = one + sum;
         p_lo = (one - p) + sum;
