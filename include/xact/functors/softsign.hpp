@@ -2,18 +2,20 @@
 // softsign'(x) = 1 / (1 + |x|)^2
 // The derivative reads x; from the output it reads y: (1 - |y|)^2 (which loses relative
 // accuracy where |y| is near 1: prefer the x form when x is at hand).
-// 1 + |x| = d + e exactly (a fast two-sum). Double f (with a fused fma): the quotient q = x w,
-// w an estimate of 1/d (math/reciprocal.hpp: rcp14 and a Newton step on AVX-512, the division
-// elsewhere), corrected once by its exact remainder, q - (q d - x + q e) w: rounded about once
-// (0.5 ULP plus the square of w's error), without the double divider (8 lanes per division)
-// whose throughput bounds Eigen's x/(1 + |x|); x is clamped to +-2^(digits + 2) first, where f
-// is already +-1 correctly rounded (this also keeps inf - inf out of e). Float f (where the
-// float divider keeps up and the estimate measured no faster in xact-bench), f without an fma,
-// and f': w = 1/d rounded and corrected to a double word hi + lo, f = x w and f' = w^2 each
-// rounded about once (f' unclamped: it stays accurate down to the denormals).
+// 1 + |x| = d + e exactly (a fast two-sum). f with a fused fma: the quotient q = x w, w an
+// estimate of 1/d (math/reciprocal.hpp: on AVX-512 rcp14 alone for float, with a Newton step
+// for double; the division elsewhere), corrected once by its exact remainder,
+// q - (q d - x + q e) w: rounded about once (0.5 ULP plus the square of w's error: 1/16 ULP for
+// float on AVX-512, 1/8 for double), without the divider whose throughput bounds Eigen's
+// x/(1 + |x|) (float on AVX-512: 1.17x Eigen in xact-bench, 0.89x with the division; AVX2 1.35x
+// the speed of the double-word form below). x is clamped to +-2^(digits + 2) first, where f is
+// already +-1 correctly rounded (this also keeps inf - inf out of e). f without an fma, and f':
+// w = 1/d rounded and corrected to a double word hi + lo, f = x w and f' = w^2 each rounded
+// about once (f' unclamped: it stays accurate down to the denormals).
 // Measured max error (tests/functors/test_softsign.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
-// forward 0.50 ULP (float), 0.55 (double; 0.50 with the division); derivative 0.99, 0.66; with
+// forward 0.54 ULP (float; 0.50 with the division), 0.55 (double; 0.50 with the division);
+// derivative 0.99, 0.66; with
 // no fused fma (SSE2) forward 1.00 and 0.99, derivative 2.17 and 1.81. Bounds: 2 and 3 ULP.
 // NaN -> NaN; softsign(+-inf) = +-1, softsign'(+-inf) = 0.
 #pragma once
@@ -33,7 +35,7 @@ struct softsign {
             return math::lane0(x, [this](auto v) { return (*this)(v); });
         using T = math::scalar_t<V>;
         constexpr T big = T(std::uint64_t(1) << (std::numeric_limits<T>::digits + 2));
-        if constexpr (math::has_fused_fma && std::is_same_v<T, double>) {
+        if constexpr (math::has_fused_fma) {
             const V c = math::clamp(x, V(-big), V(big)); // NaN stays NaN
             const auto d = one_plus(math::abs(c));
             const V w = math::reciprocal_estimate(d.hi);
