@@ -7,7 +7,7 @@
 // for double; the division elsewhere), corrected once by its exact remainder,
 // q - (q d - x + q e) w: rounded about once (0.5 ULP plus the square of w's error: 1/16 ULP for
 // float on AVX-512, 1/8 for double), without the divider whose throughput bounds Eigen's
-// x/(1 + |x|) (float on AVX-512: 1.17x Eigen in xact-bench, 0.89x with the division; AVX2 1.35x
+// x/(1 + |x|) (float on AVX-512: 1.17x Eigen in xact-bench, 0.89x with the division; AVX2 1.37x
 // the speed of the double-word form below). x is clamped to +-2^(digits + 2) first, where f is
 // already +-1 correctly rounded (this also keeps inf - inf out of e). f without an fma, and f':
 // w = 1/d rounded and corrected to a double word hi + lo, f = x w and f' = w^2 each rounded
@@ -15,8 +15,8 @@
 // Measured max error (tests/functors/test_softsign.cpp, long double reference, float: every
 // 4093rd bit pattern and 2^19 points on [-40, 40]; double: 10^5 samples and the same grid):
 // forward 0.54 ULP (float; 0.50 with the division), 0.55 (double; 0.50 with the division);
-// derivative 0.99, 0.66; with
-// no fused fma (SSE2) forward 1.00 and 0.99, derivative 2.17 and 1.81. Bounds: 2 and 3 ULP.
+// derivative 0.99, 0.66; with no fused fma (SSE2) forward 1.00 and 0.99, derivative 2.17 and
+// 1.81. Bounds: 2 and 3 ULP.
 // NaN -> NaN; softsign(+-inf) = +-1, softsign'(+-inf) = 0.
 #pragma once
 
