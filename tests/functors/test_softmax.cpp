@@ -267,6 +267,52 @@ TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[sof
         CHECK(ulp_error(y[i], ref[i]) <= 4);
 }
 
+// The float passes compute e^(x - m) in float where the maximum is at most 2^20 (the clamp
+// m - 110 must lie below m) and in double above it; the vectors' tails load their last full
+// batch again, masking the lanes already summed. Here: maxima on both sides of 2^20 with entries
+// close below them (every e^(x_i - m) counts), entries far below (zeroed without computing a
+// denormal scaling) and in the denormal range (kept), every length from 1 to 3 batches plus one,
+// out of place and in place (y = x) with the same bits, within 4 ULP.
+TEMPLATE_TEST_CASE("softmax and log_softmax across the exponential's paths and the tails", "[softmax]", float,
+                   double)
+{
+    using T = TestType;
+    std::mt19937 rng(77);
+    std::uniform_int_distribution<int> step(0, 40), kind(0, 9);
+    const std::size_t L = xsimd::batch<T>::size;
+    for (const double top : {3.0, 1048575.0, 1048577.0, 16777300.0, 1e9, -2e6}) {
+        for (std::size_t n = 1; n <= 3 * L + 1; ++n) {
+            std::vector<T> x(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const int k = kind(rng);
+                // mostly within 40 steps below the top; some 95-108 below (denormal e, or 0 in
+                // float), some far below or -inf
+                const double below = k < 7 ? step(rng) * 0.25 : k == 7 ? 95 + step(rng) * 0.33 : k == 8 ? 1e4 : 1e300;
+                x[i] = below == 1e300 ? -std::numeric_limits<T>::infinity() : T(top - below);
+            }
+            x[n / 2] = T(top);
+            const std::vector<real> xr(x.begin(), x.end());
+            const auto ref = xact_ref::softmax(xr), lref = xact_ref::log_softmax(xr);
+            for (const bool log : {false, true}) {
+                std::vector<T> y(n), in_place = x;
+                if (log) {
+                    xact::forward(xact::log_softmax{}, x.data(), y.data(), n, 1);
+                    xact::forward(xact::log_softmax{}, in_place.data(), in_place.data(), n, 1);
+                } else {
+                    xact::forward(xact::softmax{}, x.data(), y.data(), n, 1);
+                    xact::forward(xact::softmax{}, in_place.data(), in_place.data(), n, 1);
+                }
+                for (std::size_t i = 0; i < n; ++i) {
+                    INFO((log ? "log_softmax" : "softmax") << " top = " << top << ", n = " << n << ", i = " << i
+                                                           << ", x_i = " << x[i]);
+                    CHECK(ulp_error(y[i], log ? lref[i] : ref[i]) <= 4);
+                    CHECK(std::memcmp(&y[i], &in_place[i], sizeof(T)) == 0);
+                }
+            }
+        }
+    }
+}
+
 // Entries of every magnitude up to 2^(emax - 10), both signs, with dy = x or dy independent and
 // as large (the sums stay finite; without FMA, products of such entries take math::two_prod's
 // scaled split), and ordinary x with such dy. A huge x_i - m has a huge exact low word too
