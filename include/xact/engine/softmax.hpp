@@ -550,15 +550,15 @@ XACT_INLINE void paired_pass(T* y, std::size_t n, T pad, Step&& step, In... x)
     }
 }
 
-// float data, forward: the exponentials in double, one rounding to float per output. A double
-// word of float carries no more than a double does, at a quarter of the speed; double's 2^-53 per
-// operation and the float kernels' exponential (2^-32, math/widen.hpp) leave each e_i within
-// 2^-31 or so. The pass below computes e_i = e^(x_i - m) (x_i - m exact in double; x_i = -inf
-// gives e^-200, which adds nothing a float result can hold), sums the e_i in double, four
-// accumulators in a fixed order, and, for softmax, stores each rounded to float in y (the
-// exponential is computed once: the output pass only scales). For log_softmax the k entries
-// equal to the maximum are counted apart from the sum s of the others, so that
-// log S = log1p((k - 1) + s) keeps a dominant entry's tiny log_softmax (-s) to its last digit.
+// float data, forward: the pass below computes e_i = e^(x_i - m), sums the e_i in double (four
+// accumulators in a fixed order; a double word of float carries no more than a double does, at
+// a quarter of the speed) and, for softmax, stores each rounded to float in y (the exponential
+// is computed once: the output pass only scales). e_i in float where the target fuses fma and
+// |m| <= 2^20 (float_shifted_exp: within 1.1 ULP), else in double (x_i - m exact there; the
+// float kernels' exponential, 2^-32, math/widen.hpp; x_i = -inf gives e^-200, which adds
+// nothing a float result can hold). For log_softmax the k entries equal to the maximum are
+// counted apart from the sum s of the others, so that log S = log1p((k - 1) + s) keeps a
+// dominant entry's tiny log_softmax (-s) to its last digit.
 template <bool Log, class T> // T = float, where a double batch exists (math::widens_v)
 std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
 {
@@ -569,9 +569,8 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
     std::array<batch<W>, 4> acc;
     acc.fill(batch<W>(0.0));
     V k(T(0));
-    // With a fused fma and a moderate maximum, e_i in float (float_shifted_exp: 16 lanes to an
-    // AVX-512 register where the exponential in double takes two halves of 8, 1.3-1.5 times the
-    // speed of this pass); else in double.
+    // e_i in float: 16 lanes to an AVX-512 register where the exponential in double takes two
+    // halves of 8 (this pass 1.3-1.5 times as fast)
     const bool in_float = math::has_fused_fma && std::abs(m) <= detail::float_pass_max_m;
     const V lowf(m - T(110));
     const auto step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
