@@ -636,8 +636,9 @@ template <class T>
 void log_softmax_forward_float(const T* x, T* y, std::size_t n, T m)
 {
     const auto [s, k] = float_exp_pass<true>(x, y, n, m);
-    const auto [ch, cl] = shift_of(m, log_of_sum(k, s));
-    detail::transform_as<T>([&](batch<T> v, batch<T>) XACT_INLINE_LAMBDA { return (v - ch) - cl; }, n, {x, x}, y);
+    const auto c = shift_of(m, log_of_sum(k, s)); // not a structured binding: lambdas cannot capture one in C++17
+    detail::transform_as<T>([&](batch<T> v, batch<T>) XACT_INLINE_LAMBDA { return (v - c.first) - c.second; }, n,
+                            {x, x}, y);
 }
 
 // softmax of data computed in its own type (double, and float without a double batch): e_i =
@@ -686,8 +687,9 @@ void softmax_forward(const T* x, T* y, std::size_t n, bool log, bool masked_zero
         return;
     }
     const auto sum = sum_exp(x, n, s.max);
-    const auto [ch, cl] = shift_of(s.max, log_of_sum(1.0L, (static_cast<long double>(sum.hi) - 1) + sum.lo));
-    detail::transform_as<T>([&](batch<T> v, batch<T>) XACT_INLINE_LAMBDA { return (v - ch) - cl; }, n, {x, x}, y);
+    const auto c = shift_of(s.max, log_of_sum(1.0L, (static_cast<long double>(sum.hi) - 1) + sum.lo));
+    detail::transform_as<T>([&](batch<T> v, batch<T>) XACT_INLINE_LAMBDA { return (v - c.first) - c.second; }, n,
+                            {x, x}, y);
 }
 
 // <a, b> of float data in double: the products of floats are exact there, and
