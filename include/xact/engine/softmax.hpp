@@ -66,8 +66,8 @@ struct dw_sum {
 };
 
 // The total of several per-lane sums, in a fixed order (the accumulators lane by lane, then the
-// lanes pairwise in a tree: a chain of two-sums through every lane of every accumulator would
-// cost a tenth of a pass over 1000 doubles), as a normalised double word of T.
+// lanes pairwise in a tree rather than a chain of dependent two-sums through every lane), as a
+// normalised double word of T.
 template <class T, std::size_t U>
 math::double_word<T> total(const std::array<dw_sum<T>, U>& acc) noexcept
 {
@@ -573,14 +573,17 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
     // halves of 8 (this pass 1.3-1.5 times as fast)
     const bool in_float = math::has_fused_fma && std::abs(m) <= detail::float_pass_max_m;
     const V lowf(m - T(110));
+    // log_softmax: the lanes holding the maximum, counted in k (both steps leave them out of s)
+    const auto maxima = [&](V v) XACT_INLINE_LAMBDA {
+        const auto top = v == mf;
+        k += xsimd::select(top, one, V(T(0)));
+        return top;
+    };
     const auto step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
         if constexpr (math::has_fused_fma) {
             V e = detail::float_shifted_exp(v, mf, lowf);
-            if constexpr (Log) { // the maxima counted in k, left out of s
-                const auto top = v == mf;
-                k += xsimd::select(top, one, V(T(0)));
-                e = xsimd::select(top, V(T(0)), e);
-            }
+            if constexpr (Log)
+                e = xsimd::select(maxima(v), V(T(0)), e);
             const auto w = math::widen(e);
             acc[2 * u] += w.lo;
             acc[2 * u + 1] += w.hi;
@@ -589,11 +592,8 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
         }
     };
     const auto wide_step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
-        if constexpr (Log) {
-            const auto top = v == mf;
-            k += xsimd::select(top, one, V(T(0)));
-            v = xsimd::select(top, V(-std::numeric_limits<T>::infinity()), v);
-        }
+        if constexpr (Log)
+            v = xsimd::select(maxima(v), V(-std::numeric_limits<T>::infinity()), v);
         const auto w = math::widen(v);
         const batch<W> lo = math::wide_exp(xsimd::max(w.lo - mb, low));
         const batch<W> hi = math::wide_exp(xsimd::max(w.hi - mb, low));
