@@ -268,11 +268,12 @@ TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[sof
 }
 
 // The float passes compute e^(x - m) in float where the maximum is at most 2^20 (the clamp
-// m - 110 must lie below m) and in double above it; the vectors' tails load their last full
-// batch again, masking the lanes already summed. Here: maxima on both sides of 2^20 with entries
-// close below them (every e^(x_i - m) counts), entries far below (zeroed without computing a
-// denormal scaling) and in the denormal range (kept), every length from 1 to 3 batches plus one,
-// out of place and in place (y = x) with the same bits, within 4 ULP.
+// m - 110 must lie below m) and in double above it; the double passes clamp x at m - 746 first
+// where |m| <= 2^50 (beyond, that would round too far). The vectors' tails load their last full
+// batch again, masking the lanes already summed. Here: maxima on both sides of those limits with
+// entries close below them (every e^(x_i - m) counts), entries far below (zeroed without
+// computing a denormal scaling) and in the denormal range (kept), every length from 1 to 3
+// batches plus one, out of place and in place (y = x) with the same bits, within 4 ULP.
 TEMPLATE_TEST_CASE("softmax and log_softmax across the exponential's paths and the tails", "[softmax]", float,
                    double)
 {
@@ -280,14 +281,22 @@ TEMPLATE_TEST_CASE("softmax and log_softmax across the exponential's paths and t
     std::mt19937 rng(77);
     std::uniform_int_distribution<int> step(0, 40), kind(0, 9);
     const std::size_t L = xsimd::batch<T>::size;
-    for (const double top : {3.0, 1048575.0, 1048577.0, 16777300.0, 1e9, -2e6}) {
+    std::vector<double> tops = {3.0, 1048575.0, 1048577.0, 16777300.0, 1e9, -2e6};
+    if (std::is_same_v<T, double>)
+        tops.insert(tops.end(), {0x1p50 - 2, 0x1p50 + 4, -0x1p50 - 4, 1e17, -3e15, 3e18});
+    // the band where e underflows to a denormal, then to 0
+    const double underflow = std::is_same_v<T, float> ? 95 : 735;
+    for (const double top : tops) {
         for (std::size_t n = 1; n <= 3 * L + 1; ++n) {
             std::vector<T> x(n);
             for (std::size_t i = 0; i < n; ++i) {
                 const int k = kind(rng);
-                // mostly within 40 steps below the top; some 95-108 below (denormal e, or 0 in
-                // float), some far below or -inf
-                const double below = k < 7 ? step(rng) * 0.25 : k == 7 ? 95 + step(rng) * 0.33 : k == 8 ? 1e4 : 1e300;
+                // mostly within 40 steps below the top; some 95-108 (float) or 735-748 (double)
+                // below, some far below or -inf
+                const double below = k < 7                ? step(rng) * 0.25
+                                     : k == 7             ? underflow + step(rng) * 0.33
+                                     : k == 8             ? 1e4
+                                                          : 1e300;
                 x[i] = below == 1e300 ? -std::numeric_limits<T>::infinity() : T(top - below);
             }
             x[n / 2] = T(top);
