@@ -301,15 +301,31 @@ XACT_INLINE batch<double> wide_shifted_exp(batch<double> d) noexcept
 template <class T>
 inline constexpr T clamp_max_m = std::is_same_v<T, float> ? T(0x1p20f) : T(0x1p50);
 
+// (x > low) & allowed: on AVX-512 one compare under the mask, not two operations.
+template <class V>
+XACT_INLINE typename V::batch_bool_type greater_where(typename V::batch_bool_type allowed, V x, V low) noexcept
+{
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of_v<xsimd::avx512f, typename V::arch_type>) {
+        using R = typename V::batch_bool_type::register_type;
+        if constexpr (std::is_same_v<math::scalar_t<V>, float>)
+            return R(_mm512_mask_cmp_ps_mask(R(allowed), x, low, _CMP_GT_OQ));
+        else
+            return R(_mm512_mask_cmp_pd_mask(R(allowed), x, low, _CMP_GT_OQ));
+    }
+#endif
+    return (x > low) & allowed;
+}
+
 // e^(x - m) rounded, in T's own arithmetic, for targets with a fused fma and |m| <= clamp_max_m:
 // x clamped at low, at or below m + sum_limit (e^(low - m) rounds to 0), x - m = dh + dl
 // exactly (two-sum), n = round(dh / ln2), r = (dh - n ln2_hi) + (dl - n ln2_lo) with the first
 // difference exact, e^r = 1 + r + r^2 q(r) (math/fast_sigmoid.hpp's q: float 2^-27, double
 // exp's), and 2^n applied once (a denormal e is rounded there). The roundings of r (2^-p
 // relative), of the fma and of 1 + that leave e within 1.1 ULP (float: 1.084 measured over 7
-// million points). -inf gives 0, as does every x below low.
+// million points). -inf gives 0, as does every x below low and every lane outside `allowed`.
 template <class V>
-XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
+XACT_INLINE V rounded_shifted_exp(V x, V m, V low, typename V::batch_bool_type allowed) noexcept
 {
     namespace fe = math::detail;
     using T = math::scalar_t<V>;
@@ -326,7 +342,13 @@ XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
     const V p = V(T(1)) + math::fma(r2, fe::fast_exp_q_of(r, r2), r);
     // 0 at and below the clamp, without rounding 2^-159 p (float) to it: an underflowing scaling
     // takes a microcode assist on x86 (about 150 cycles), and a padded tail has such lanes
-    return fe::fast_scale(xsimd::select(x > low, p, V(T(0))), n, fe::fast_exp_power(v));
+    return fe::fast_scale(xsimd::select(greater_where(allowed, x, low), p, V(T(0))), n, fe::fast_exp_power(v));
+}
+
+template <class V>
+XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
+{
+    return rounded_shifted_exp(x, m, low, typename V::batch_bool_type(true));
 }
 
 // e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf), where |m| <=
@@ -652,17 +674,26 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
     // halves of 8 (this pass 1.3-1.5 times as fast)
     const bool in_float = math::has_fused_fma && std::abs(m) <= detail::clamp_max_m<T>;
     const V lowf(m - T(110));
-    // log_softmax: the lanes holding the maximum, counted in k (both steps leave them out of s)
-    const auto maxima = [&](V v) XACT_INLINE_LAMBDA {
-        const auto top = v == mf;
-        k += xsimd::select(top, one, V(T(0)));
-        return top;
+    // log_softmax: the lanes holding the maximum are counted (in k, or on AVX-512 in k_lanes
+    // from the compare's mask: the vector ports are this pass's bottleneck, and the count in a
+    // batch plus a select cost it 7%) and both steps leave them out of s
+    std::size_t k_lanes = 0;
+    const auto others = [&](V v) XACT_INLINE_LAMBDA {
+        const auto rest = v != mf;
+#if XSIMD_WITH_AVX512F
+        if constexpr (std::is_base_of_v<xsimd::avx512f, typename V::arch_type>) {
+            using R = typename V::batch_bool_type::register_type;
+            k_lanes += lanes<T> - std::size_t(__builtin_popcount(unsigned(R(rest))));
+            return rest;
+        }
+#endif
+        k += xsimd::select(rest, V(T(0)), one);
+        return rest;
     };
     const auto step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
         if constexpr (math::has_fused_fma) {
-            V e = detail::rounded_shifted_exp(v, mf, lowf);
-            if constexpr (Log)
-                e = xsimd::select(maxima(v), V(T(0)), e);
+            const V e = Log ? detail::rounded_shifted_exp(v, mf, lowf, others(v))
+                            : detail::rounded_shifted_exp(v, mf, lowf);
             const auto w = math::widen(e);
             acc[2 * u] += w.lo;
             acc[2 * u + 1] += w.hi;
@@ -672,7 +703,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
     };
     const auto wide_step = [&](V v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
         if constexpr (Log)
-            v = xsimd::select(maxima(v), V(-std::numeric_limits<T>::infinity()), v);
+            v = xsimd::select(others(v), v, V(-std::numeric_limits<T>::infinity()));
         const auto w = math::widen(v);
         const batch<W> lo = math::wide_exp(xsimd::max(w.lo - mb, low));
         const batch<W> hi = math::wide_exp(xsimd::max(w.hi - mb, low));
@@ -685,7 +716,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
         paired_pass(Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), step, x);
     else
         paired_pass(Log ? nullptr : y, n, -std::numeric_limits<T>::infinity(), wide_step, x);
-    return {sum_lanes(acc), static_cast<W>(xsimd::hadd(k))}; // k: exact (an integer below 2^24 per lane)
+    return {sum_lanes(acc), static_cast<W>(xsimd::hadd(k)) + static_cast<W>(k_lanes)}; // k: exact (an integer below 2^24 per lane)
 }
 
 // float softmax: e_i from the pass above, rounded to float in y, then y_i = e_i / S: with a fused
