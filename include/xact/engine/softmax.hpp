@@ -52,31 +52,24 @@ using dword = math::double_word<batch<T>>;
 template <class T>
 struct dw_sum {
     batch<T> hi = batch<T>(T(0)), lo = batch<T>(T(0));
-    XACT_INLINE void add(batch<T> v) noexcept
-    {
-        const auto s = math::two_sum(hi, v);
-        hi = s.hi;
-        lo += s.lo;
-    }
-    XACT_INLINE void add(dword<T> v) noexcept
-    {
-        const auto s = math::two_sum(hi, v.hi);
-        hi = s.hi;
-        lo += s.lo + v.lo;
-    }
+    XACT_INLINE void add(batch<T> v) noexcept { take(math::two_sum(hi, v)); }
+    XACT_INLINE void add(dword<T> v) noexcept { take(math::two_sum(hi, v.hi), v.lo); }
     // For a sum begun at one in every lane (unit_sums) whose terms lie in [0, 1]: hi >= 1 >= v.hi
     // throughout, so Dekker's fast two-sum is exact (3 operations instead of 6).
-    XACT_INLINE void add_below_one(batch<T> v) noexcept
+    XACT_INLINE void add_below_one(batch<T> v) noexcept { take(math::fast_two_sum(hi, v)); }
+    XACT_INLINE void add_below_one(dword<T> v) noexcept { take(math::fast_two_sum(hi, v.hi), v.lo); }
+
+private:
+    // hi + term = s exactly: hi takes the rounded sum, lo its error (and the term's low part)
+    XACT_INLINE void take(dword<T> s) noexcept
     {
-        const auto s = math::fast_two_sum(hi, v);
         hi = s.hi;
         lo += s.lo;
     }
-    XACT_INLINE void add_below_one(dword<T> v) noexcept
+    XACT_INLINE void take(dword<T> s, batch<T> term_lo) noexcept
     {
-        const auto s = math::fast_two_sum(hi, v.hi);
         hi = s.hi;
-        lo += s.lo + v.lo;
+        lo += s.lo + term_lo;
     }
 };
 
