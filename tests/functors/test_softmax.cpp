@@ -254,6 +254,74 @@ TEMPLATE_TEST_CASE("softmax and log_softmax backward from the output", "[softmax
     }
 }
 
+// softmax's backward from the output for the y given (any y, not only a rounded softmax):
+// dx_i = y_i (dy_i - s), s = <y, dy>. Reference: s as an exact double-word sum of exact
+// products (fma), dy_i - s and the product in long double. Within 1.5 ULP (2.5 without a fused
+// fma: one rounding more) where dy_i - s does not cancel by more than 2^20 (there dy_i - s_hi is
+// exact, and where it rounds it is at least s/2), 2 eps y_i (|dy_i| + |s|) beyond; entries with dy_i next to s (their y_i tiny, so s hardly
+// moves) make cancellations of every size; in place on y or dy, the same bits.
+TEMPLATE_TEST_CASE("softmax backward from the output within 1.5 ULP of the y given", "[softmax]", float, double)
+{
+    using T = TestType;
+    std::mt19937 rng(2026);
+    std::uniform_real_distribution<double> mag(0.5, 2.0), spread(-12.0, 0.0), unit(0.0, 1.0);
+    const std::size_t L = xsimd::batch<T>::size;
+    std::vector<std::size_t> lengths{1000};
+    for (std::size_t n = 1; n <= 3 * L + 1; ++n)
+        lengths.push_back(n);
+    const double bound = (xact::math::has_fused_fma ? 1.5 : 2.5) + 1e-3; // and the reference's 2^-64
+    std::size_t cancelled = 0;
+    for (const std::size_t n : lengths) {
+        std::vector<T> y(n), dy(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            y[i] = static_cast<T>(std::exp2(spread(rng)));
+            dy[i] = static_cast<T>(unit(rng) < 0.5 ? -mag(rng) : mag(rng));
+        }
+        // every fourth entry: y_i tiny and dy_i set next to s (computed without it)
+        const auto dot = [&] {
+            double hi = 0, lo = 0;
+            for (std::size_t j = 0; j < n; ++j) {
+                const double p = double(y[j]) * double(dy[j]);
+                const double e = std::fma(double(y[j]), double(dy[j]), -p);
+                const double t = hi + p, z = t - hi;
+                lo += ((hi - (t - z)) + (p - z)) + e;
+                hi = t;
+            }
+            return std::pair<double, double>{hi, lo};
+        };
+        for (std::size_t i = 3; i < n; i += 4) {
+            y[i] = static_cast<T>(std::exp2(-40.0 + spread(rng)));
+            const auto s = dot();
+            const double shift = std::ldexp(mag(rng), -int(unit(rng) * 30)); // dy_i - s ~ s 2^-k
+            dy[i] = static_cast<T>((static_cast<real>(s.first) + s.second) * (1 + (unit(rng) < 0.5 ? -shift : shift)));
+        }
+        const auto s = dot();
+        const real sr = static_cast<real>(s.first) + s.second;
+        std::vector<T> dx(n), on_y = y, on_dy = dy;
+        xact::backward_from_output(xact::softmax{}, y.data(), dy.data(), dx.data(), n, 1);
+        xact::backward_from_output(xact::softmax{}, on_y.data(), dy.data(), on_y.data(), n, 1);
+        xact::backward_from_output(xact::softmax{}, y.data(), on_dy.data(), on_dy.data(), n, 1);
+        const real eps = std::numeric_limits<T>::epsilon();
+        for (std::size_t i = 0; i < n; ++i) {
+            INFO("n = " << n << ", i = " << i << ", y_i = " << y[i] << ", dy_i = " << dy[i] << ", s = " << double(sr));
+            // dy_i - s to 2^-64 relative: dy_i - s.first in long double is exact for float data
+            // and within 2^-64 of it for double, s.second adds its own part
+            const real d = (static_cast<real>(dy[i]) - static_cast<real>(s.first)) - static_cast<real>(s.second);
+            const real ref = static_cast<real>(y[i]) * d;
+            const real terms = std::fabs(static_cast<real>(dy[i])) + std::fabs(sr);
+            if (std::fabs(d) > std::ldexp(terms, -20)) {
+                CHECK(ulp_error(dx[i], ref) <= bound);
+            } else {
+                ++cancelled;
+                CHECK(std::fabs(static_cast<real>(dx[i]) - ref) <= 2 * eps * static_cast<real>(y[i]) * terms);
+            }
+            CHECK(std::memcmp(&on_y[i], &dx[i], sizeof(T)) == 0);
+            CHECK(std::memcmp(&on_dy[i], &dx[i], sizeof(T)) == 0);
+        }
+    }
+    CHECK(cancelled > 0); // the mixed branch was exercised
+}
+
 TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[softmax]", float, double)
 {
     using T = TestType;
