@@ -310,6 +310,21 @@ XACT_INLINE typename V::batch_bool_type greater_where(typename V::batch_bool_typ
     return (x > low) & allowed;
 }
 
+// The exponentials' shared tail: e^r = 1 + r + r^2 q(r) (math/fast_sigmoid.hpp's q: float 2^-27,
+// double exp's) times 2^n, where v is n's rounding sum (for targets without scalef: 2^(n + step)
+// from its bits), and 0 outside `keep`: 0 at and below a clamp without rounding 2^-159 p (float)
+// to it, as an underflowing scaling takes a microcode assist on x86 (about 150 cycles), and a
+// padded tail has such lanes.
+template <class V>
+XACT_INLINE V scaled_unit_exp(V r, V n, V v, typename V::batch_bool_type keep) noexcept
+{
+    namespace fe = math::detail;
+    using T = math::scalar_t<V>;
+    const V r2 = r * r;
+    const V p = V(T(1)) + math::fma(r2, fe::fast_exp_q_of(r, r2), r);
+    return fe::fast_scale(xsimd::select(keep, p, V(T(0))), n, fe::fast_exp_power(v));
+}
+
 // e^(x - m) rounded, in T's own arithmetic, for targets with a fused fma and |m| <= clamp_max_m:
 // x clamped at low, at or below m + sum_limit (e^(low - m) rounds to 0), x - m = dh + dl
 // exactly (two-sum), n = round(dh / ln2), r = (dh - n ln2_hi) + (dl - n ln2_lo) with the first
@@ -331,11 +346,13 @@ XACT_INLINE V rounded_shifted_exp(V x, V m, V low, typename V::batch_bool_type a
     const V n = v - V(offset);
     using C = fe::exp_constants<T>;
     const V r = math::fma(n, V(-C::ln2_hi), dh) + math::fma(n, V(-C::ln2_lo), dl);
-    const V r2 = r * r;
-    const V p = V(T(1)) + math::fma(r2, fe::fast_exp_q_of(r, r2), r);
-    // 0 at and below the clamp, without rounding 2^-159 p (float) to it: an underflowing scaling
-    // takes a microcode assist on x86 (about 150 cycles), and a padded tail has such lanes
-    return fe::fast_scale(xsimd::select(greater_where(allowed, x, low), p, V(T(0))), n, fe::fast_exp_power(v));
+    return scaled_unit_exp(r, n, v, greater_where(allowed, x, low));
+}
+
+template <class V>
+XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
+{
+    return rounded_shifted_exp(x, m, low, typename V::batch_bool_type(true));
 }
 
 // Where |m| <= scaled_max_m (float), e^x's own reduction r = (x - n ln2_hi) - n ln2_lo is as
@@ -363,18 +380,8 @@ XACT_INLINE V scaled_exp(V x, V low, V k, typename V::batch_bool_type allowed) n
     constexpr T offset = fe::fast_exp_offset<T>(int(fe::fast_constants<T>::scale_step));
     const V v = fe::fast_exp_rounded(xc, offset);
     const V n = v - V(offset);
-    const V r = fe::fast_exp_reduce(xc, n);
-    const V r2 = r * r;
-    const V p = V(T(1)) + math::fma(r2, fe::fast_exp_q_of(r, r2), r);
-    // 0 at and below the clamp before the scaling (as rounded_shifted_exp); v + k carries
-    // n + k in its low bits for targets that scale by 2^(n + k + step)
-    return fe::fast_scale(xsimd::select(greater_where(allowed, x, low), p, V(T(0))), n + k, fe::fast_exp_power(v + k));
-}
-
-template <class V>
-XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
-{
-    return rounded_shifted_exp(x, m, low, typename V::batch_bool_type(true));
+    // v + k carries n + k in its low bits, for targets that scale by 2^(n + k + step)
+    return scaled_unit_exp(fe::fast_exp_reduce(xc, n), n + k, v + k, greater_where(allowed, x, low));
 }
 
 // e^(x - m) as a double word for the sums (0 below sum_limit and at x = -inf), where |m| <=
