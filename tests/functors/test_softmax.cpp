@@ -258,8 +258,9 @@ TEMPLATE_TEST_CASE("softmax and log_softmax backward from the output", "[softmax
 // dx_i = y_i (dy_i - s), s = <y, dy>. Reference: s as an exact double-word sum of exact
 // products (fma), dy_i - s and the product in long double. Within 1.5 ULP (2.5 without a fused
 // fma: one rounding more) where dy_i - s does not cancel by more than 2^20 (there dy_i - s_hi is
-// exact, and where it rounds it is at least s/2), 2 eps y_i (|dy_i| + |s|) beyond; entries with dy_i next to s (their y_i tiny, so s hardly
-// moves) make cancellations of every size; in place on y or dy, the same bits.
+// exact, and where it rounds it is at least s/2), 2 eps y_i (|dy_i| + |s|) beyond; entries with
+// dy_i next to s (their y_i tiny, so s hardly moves) make cancellations of every size; in place
+// on y or dy, the same bits.
 TEMPLATE_TEST_CASE("softmax backward from the output within 1.5 ULP of the y given", "[softmax]", float, double)
 {
     using T = TestType;

@@ -357,8 +357,8 @@ XACT_INLINE V rounded_shifted_exp(V x, V m, V low) noexcept
 
 // Where |m| <= scaled_max_m (float), e^x's own reduction r = (x - n ln2_hi) - n ln2_lo is as
 // good as e^(x - m)'s for every x in [m - 110, m]: the fma makes x - n ln2_hi exact (a multiple
-// of 2^-15 or of x's ulp, below 1/2), and ln2_lo's rounding to float (2^-44) costs n 2^-44 <=
-// 2^-28.5 of r (0.04 ULP of e).
+// of 2^-15 or of x's ulp, below 1/2), and ln2_lo's rounding to float (2^-44) costs r n 2^-44
+// <= 2^-28.5 absolute (0.04 ULP of e).
 inline constexpr float scaled_max_m = 32768.0f;
 
 // e^x 2^k, for the float softmax passes where |m| <= scaled_max_m and 2^k e^-m = E in
@@ -694,7 +694,7 @@ XACT_INLINE void paired_pass(T* y, std::size_t n, T pad, Step&& step, In... x)
 // math/widen.hpp; x_i = -inf gives e^-200, which adds nothing a float result can hold). For
 // log_softmax the k entries equal to the maximum are counted apart from the sum s of the
 // others, so that log S = log1p((k - 1) + s) keeps a dominant entry's tiny log_softmax (-s) to
-// its last digit (E is taken back in double, to 2^-45).
+// its last digit (E is taken back in double, to 2^-38 at |m| = 2^15).
 template <bool Log, class T> // T = float, where a double batch exists (math::widens_v)
 std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
 {
@@ -746,7 +746,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
         if constexpr (!Log)
             math::narrow(lo, hi).store_unaligned(out);
     };
-    W e_factor = 1; // what the terms were divided by
+    W e_factor = 1; // log_softmax: E, where the terms were divided by it (softmax needs no E)
     if constexpr (math::has_fused_fma) {
         if (std::abs(m) <= detail::scaled_max_m) {
             // e^(x_i - m) / E: 1.2-1.3 times as fast again (scaled_exp)
@@ -754,7 +754,7 @@ std::pair<double, double> float_exp_pass(const T* x, T* y, std::size_t n, T m)
             const V kb(kf);
             in_float([&](V v, auto keep) XACT_INLINE_LAMBDA { return detail::scaled_exp(v, lowf, kb, keep); });
             if constexpr (Log)
-                e_factor = std::exp(-static_cast<W>(m) - static_cast<W>(kf) * 0.69314718055994530942); // to 2^-45
+                e_factor = std::exp(-static_cast<W>(m) - static_cast<W>(kf) * 0.69314718055994530942); // to 2^-38
         } else if (std::abs(m) <= detail::clamp_max_m<T>) {
             in_float([&](V v, auto keep) XACT_INLINE_LAMBDA { return detail::rounded_shifted_exp(v, mf, lowf, keep); });
         } else {
