@@ -290,11 +290,15 @@ TEMPLATE_TEST_CASE("softmax backward from the output within 1.5 ULP of the y giv
             }
             return std::pair<double, double>{hi, lo};
         };
-        for (std::size_t i = 3; i < n; i += 4) {
+        // (the tiny y_i first: s then moves by y_i dy_i ~ 2^-35 s as the dy_i are placed)
+        for (std::size_t i = 3; i < n; i += 4)
             y[i] = static_cast<T>(std::exp2(-40.0 + spread(rng)));
-            const auto s = dot();
-            const double shift = std::ldexp(mag(rng), -int(unit(rng) * 30)); // dy_i - s ~ s 2^-k
-            dy[i] = static_cast<T>((static_cast<real>(s.first) + s.second) * (1 + (unit(rng) < 0.5 ? -shift : shift)));
+        const auto s0 = dot();
+        for (std::size_t i = 3; i < n; i += 4) {
+            const double size = mag(rng);
+            const int k = int(unit(rng) * 30);
+            const double shift = unit(rng) < 0.5 ? -std::ldexp(size, -k) : std::ldexp(size, -k); // dy_i - s ~ s 2^-k
+            dy[i] = static_cast<T>((static_cast<real>(s0.first) + s0.second) * (1 + shift));
         }
         const auto s = dot();
         const real sr = static_cast<real>(s.first) + s.second;
@@ -320,7 +324,7 @@ TEMPLATE_TEST_CASE("softmax backward from the output within 1.5 ULP of the y giv
             CHECK(std::memcmp(&on_dy[i], &dx[i], sizeof(T)) == 0);
         }
     }
-    CHECK(cancelled > 0); // the mixed branch was exercised
+    CHECK(cancelled > 20); // the mixed branch was exercised
 }
 
 TEMPLATE_TEST_CASE("log_softmax of a dominant entry keeps its tiny value", "[softmax]", float, double)
