@@ -613,19 +613,25 @@ math::double_word<T> dot(const T* a, const T* b, std::size_t n)
 }
 
 // log S for S >= 1 given as k + s (k >= 1 the entries equal to the maximum, s the sum of the
-// others; or S as a double word, k = 1): log1p((k - 1) + s) in long double, so that a dominant
-// entry's tiny log_softmax (-s) keeps its digits.
-inline long double log_of_sum(long double k, long double s) { return std::log1p((k - 1) + s); }
-
-// m + log S as ch + cl in T, cl holding what ch rounds off (to 2^-64 of the sum): log_softmax's
-// output pass is then x_i - ch - cl, two operations a batch. x_i - ch is exact where it cancels
-// (Sterbenz: the entries next to the maximum, whose results are the smallest and which log S
-// alone makes up), so each result is rounded about once: within an ULP, plus log S's error.
-// x_i = -inf (or x_i - m beyond T's range) gives -inf.
-template <class T>
-std::pair<batch<T>, batch<T>> shift_of(T m, long double log_s)
+// others; or S as a double word, k = 1): log1p((k - 1) + s) in L, so that a dominant entry's
+// tiny log_softmax (-s) keeps its digits. L: long double for double data (2^-64), double for
+// float data (2^-53 is far below float's ULP; glibc's x87 log1pl takes 51 ns a call to log1p's
+// 7 on x86, binary128's is software on aarch64: float rows of 1000 were 7% slower with it).
+template <class L>
+L log_of_sum(L k, L s)
 {
-    const long double ml = m;
+    return std::log1p((k - 1) + s);
+}
+
+// m + log S as ch + cl in T, cl holding what ch rounds off (to L's precision: 2^-53 or 2^-64 of
+// the sum): log_softmax's output pass is then x_i - ch - cl, two operations a batch. x_i - ch is
+// exact where it cancels (Sterbenz: the entries next to the maximum, whose results are the
+// smallest and which log S alone makes up), so each result is rounded about once: within an
+// ULP, plus log S's error. x_i = -inf (or x_i - m beyond T's range) gives -inf.
+template <class T, class L>
+std::pair<batch<T>, batch<T>> shift_of(T m, L log_s)
+{
+    const L ml = m;
     const T ch = static_cast<T>(ml + log_s);
     return {batch<T>(ch), batch<T>(static_cast<T>((ml - ch) + log_s))};
 }
