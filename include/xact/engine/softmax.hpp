@@ -5,13 +5,14 @@
 // The backward passes round every output element once from double-word intermediates, so their
 // error is about half an ULP plus the exp polynomial's; the forward passes trade some of that for
 // speed within the bound of 4 ULP (measured by xact-accuracy --softmax, tests/accuracy):
-//   e_i = e^(x_i - m), with x_i - m exact: in double, a double word (math::exp_split), but
-//   rounded for log_softmax's sum where the target fuses fma (rounded_shifted_exp, within 1.1
-//   ULP); in float with a fused fma, float's own kernel rounded to float (the same), else in
+//   e_i = e^(x_i - m), with x_i - m exact: in double, rounded where the target fuses fma
+//   (rounded_shifted_exp, within 1.1 ULP), else a double word (math::exp_split); in float with
+//   a fused fma, float's own kernel rounded to float (the same), else in
 //   double. S = sum e_i: compensated in double (from one in every lane, so that each
 //   term's two-sum is Dekker's fast one), plain in double for float data.
 //   softmax      y_i = round(e_i) / S, by a product with 1/S (e_i computed once, stored in y and
-//                scaled there): within 1.5 ULP in double, 2.1 in float.
+//                scaled there): within 2.1 ULP in double (1.5 from double words, without a
+//                fused fma), 2.7 in float.
 //   log_softmax  y_i = x_i - (m + log S), m + log S a pair of T (shift_of): within an ULP plus
 //                log S's error.
 //   softmax backward      dx_i = y_i (dy_i - s), s = <dy, y> = (sum dy_j e_j) / S: the dot
@@ -814,23 +815,38 @@ void log_softmax_forward_float(const T* x, T* y, std::size_t n, T m)
 }
 
 // softmax of data computed in its own type (double, and float without a double batch): e_i =
-// e^(x_i - m) as a double word (exp_term: 2^-56 relative, 0 below sum_limit), summed
+// e^(x_i - m) rounded (rounded_shifted_exp, within 1.1 ULP, where the target fuses fma and
+// |m| <= clamp_max_m; else a double word, exp_term's 2^-56 relative, 0 below sum_limit), summed
 // compensated, and stored rounded in y; then y_i = e_i / S with 1/S a double word (one fma).
-// As softmax_forward_float: e_i's rounding costs up to one ULP of y_i, within 1.5 ULP in all,
-// for one exponential per element instead of two.
+// As softmax_forward_float: e_i's error (up to 1.1 ULP, 0.5 from a double word) counts in y_i's,
+// within 2.1 ULP in all (1.5 with double words, at 1/1.4 the speed: softmax of doubles was 0.8x
+// Eigen's with them), for one exponential per element instead of two.
 template <class T>
 void softmax_forward_once(const T* x, T* y, std::size_t n, T m)
 {
     using V = batch<T>;
     auto acc = detail::unit_sums<T, 2>();
-    detail::with_exp_term(m, [&](auto term) {
+    const auto run = [&](auto term) {
         const auto step = [&](const V& v, T* out, std::size_t u) XACT_INLINE_LAMBDA {
             const auto e = term(v);
             acc[u].add_below_one(e);
-            (e.hi + e.lo).store_unaligned(out);
+            if constexpr (std::is_same_v<std::decay_t<decltype(e)>, V>)
+                e.store_unaligned(out);
+            else
+                (e.hi + e.lo).store_unaligned(out);
         };
         paired_pass(y, n, -std::numeric_limits<T>::infinity(), step, x);
-    });
+    };
+    bool rounded = false;
+    if constexpr (math::has_fused_fma) {
+        if (std::abs(m) <= detail::clamp_max_m<T>) {
+            const V mb(m), low(m + detail::sum_limit<T>);
+            run([mb, low](V v) XACT_INLINE_LAMBDA { return detail::rounded_shifted_exp(v, mb, low); });
+            rounded = true;
+        }
+    }
+    if (!rounded)
+        detail::with_exp_term(m, run);
     const auto s = detail::total_less_units(acc); // >= 1
     // 1/S = ih + il: the residual 1 - ih S is exact (fma) up to its S.lo part
     const T ih = T(1) / s.hi;
