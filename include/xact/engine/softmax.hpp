@@ -11,8 +11,9 @@
 //   double. S = sum e_i: compensated in double (from one in every lane, so that each
 //   term's two-sum is Dekker's fast one), plain in double for float data.
 //   softmax      y_i = round(e_i) / S, by a product with 1/S (e_i computed once, stored in y and
-//                scaled there): within 2.1 ULP in double (1.5 from double words, without a
-//                fused fma), 2.7 in float.
+//                scaled there): within 2.7 ULP (e_i's 1.1 ULP can be 2.2 of y_i's, whose
+//                significand may lie next to 1 where e_i's lies next to 2; 1.5 in double
+//                from double words, without a fused fma).
 //   log_softmax  y_i = x_i - (m + log S), m + log S a pair of T (shift_of): within an ULP plus
 //                log S's error.
 //   softmax backward      dx_i = y_i (dy_i - s), s = <dy, y> = (sum dy_j e_j) / S: the dot
@@ -819,8 +820,9 @@ void log_softmax_forward_float(const T* x, T* y, std::size_t n, T m)
 // |m| <= clamp_max_m; else a double word, exp_term's 2^-56 relative, 0 below sum_limit), summed
 // compensated, and stored rounded in y; then y_i = e_i / S with 1/S a double word (one fma).
 // As softmax_forward_float: e_i's error (up to 1.1 ULP, 0.5 from a double word) counts in y_i's,
-// within 2.1 ULP in all (1.5 with double words, at 1/1.4 the speed: softmax of doubles was 0.8x
-// Eigen's with them), for one exponential per element instead of two.
+// within 2.7 ULP in all (double: 1.64 measured by xact-accuracy, 1.89 over 12000 random
+// vectors; 1.5 with double words, at 1/1.5 the speed: softmax of doubles was 0.8x Eigen's with
+// them), for one exponential per element instead of two.
 template <class T>
 void softmax_forward_once(const T* x, T* y, std::size_t n, T m)
 {

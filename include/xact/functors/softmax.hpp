@@ -8,10 +8,10 @@
 // Special vectors: any NaN makes the whole vector NaN; all entries -inf give NaN, or zeros with
 // xact::masked_zero (attention masks); +inf entries share the mass equally (the limit).
 // The sums are compensated (double words; float data is summed in double), so the result does
-// not degrade with the vector's length. Forward within 2.1 ULP in double, 2.7 in float (each
-// exponential is computed once, in the data's own type where the target fuses fma, and rounded
-// in y before the scaling; 1.5 in double without a fused fma), log_softmax within about an ULP, backward from x within about 0.6,
-// softmax's backward from y within 1.5 ULP of y (dy - <dy, y>) for the y given (2.5 without a
+// not degrade with the vector's length. Forward within 2.7 ULP (each exponential is computed
+// once, in the data's own type where the target fuses fma, and rounded in y before the scaling;
+// 1.5 in double without a fused fma), log_softmax within about an ULP, backward from x within
+// about 0.6, softmax's backward from y within 1.5 ULP of y (dy - <dy, y>) for the y given (2.5 without a
 // fused fma) (engine/softmax.hpp; measured: README, docs/ACCURACY.md).
 #pragma once
 
