@@ -11,8 +11,8 @@
 // not degrade with the vector's length. Forward within 2.7 ULP (each exponential is computed
 // once, in the data's own type where the target fuses fma, and rounded in y before the scaling;
 // 1.5 in double without a fused fma), log_softmax within about an ULP, backward from x within
-// about 0.6, softmax's backward from y within 1.5 ULP of y (dy - <dy, y>) for the y given (2.5 without a
-// fused fma) (engine/softmax.hpp; measured: README, docs/ACCURACY.md).
+// about 0.6, softmax's backward from y within 1.5 ULP of y (dy - <dy, y>) for the y given (2.5
+// without a fused fma) (engine/softmax.hpp; measured: README, docs/ACCURACY.md).
 #pragma once
 
 namespace xact {
